@@ -249,7 +249,7 @@ public final class ArrowIpc {
                 if (dictionaryEnd[i] == 0) {
                     throw new InvalidBatchException("Arrow stream has no DictionaryBatch for field " + schema.column(i).name());
                 }
-                copy(in, dictionaryStart[i], dictionaryEnd[i], out);
+                rewriteDictionaryId(in, dictionaryStart[i], end, i, out);
             }
         }
         copy(in, recordBatchStart, recordBatchEnd, out);
@@ -286,6 +286,37 @@ public final class ArrowIpc {
         result.ensureValid();
         BatchLayout.parse(result, schema);
         return result;
+    }
+
+    /**
+     * Copies the DictionaryBatch message at {@code start} with its id replaced by the column index
+     * (Runnel's dictionary ids are column indexes, so that they survive projection).
+     */
+    private static void rewriteDictionaryId(ByteBuffer in, int start, int end, int column, ByteSink out) {
+        BatchLayout.MessageFrame frame = BatchLayout.MessageFrame.read(in, start, end);
+        Message m = Message.getRootAsMessage(frame.metadata(in));
+        DictionaryBatch dict = (DictionaryBatch) m.header(new DictionaryBatch());
+        org.apache.arrow.flatbuf.RecordBatch data = dict.data();
+        long[] nodes = new long[2 * data.nodesLength()];
+        FieldNode node = new FieldNode();
+        for (int i = 0; i < data.nodesLength(); i++) {
+            data.nodes(node, i);
+            nodes[2 * i] = node.length();
+            nodes[2 * i + 1] = node.nullCount();
+        }
+        long[] buffers = new long[2 * data.buffersLength()];
+        org.apache.arrow.flatbuf.Buffer buffer = new org.apache.arrow.flatbuf.Buffer();
+        for (int i = 0; i < data.buffersLength(); i++) {
+            data.buffers(buffer, i);
+            buffers[2 * i] = buffer.offset();
+            buffers[2 * i + 1] = buffer.length();
+        }
+        Compression.Codec codec = data.compression() == null ? Compression.Codec.NONE
+                : data.compression().codec() == org.apache.arrow.flatbuf.CompressionType.ZSTD
+                        ? Compression.Codec.ZSTD : Compression.Codec.LZ4_FRAME;
+        new ArrowMessages().writeDictionaryBatch(out, column, data.length(), nodes, data.nodesLength(), buffers,
+                data.buffersLength(), codec, m.bodyLength());
+        copy(in, frame.bodyPosition(), frame.bodyPosition() + (int) m.bodyLength(), out);
     }
 
     private static void copy(ByteBuffer in, int start, int end, ByteSink out) {
