@@ -23,8 +23,8 @@ import java.util.zip.CRC32C;
  * A failed call leaves the row as it was. Columns not set when the row ends are NULL.
  *
  * <p>Encodings are chosen per batch: a VARCHAR/VARBINARY column is dictionary-encoded when it has
- * at most half as many distinct values as rows (index width int8/int16/int32, the narrowest that
- * fits), and a 32/64-bit integer column whose values never decrease (sequential ids, append
+ * at most three distinct values per four rows (a sorted dictionary, index width int8/int16/int32,
+ * the narrowest that fits), and a 32/64-bit integer column whose values never decrease (sequential ids, append
  * timestamps) is delta-encoded. Both are recorded per column in the batch.
  *
  * <p>Not thread-safe: one builder per producing thread. Holds a native compression context:
@@ -554,8 +554,9 @@ public final class BatchBuilder implements AutoCloseable {
         encoding[col] = ENCODING_PLAIN;
         if (type.isVariableLength()) {
             if (useDictionaries && rows >= 2) {
-                int distinct = dictionary.encode(c, rows, rows / 2);
+                int distinct = dictionary.encode(c, rows, maxDistinct(rows));
                 if (distinct > 0) {
+                    dictionary.sort(c, rows);
                     encoding[col] = distinct <= Byte.MAX_VALUE ? ENCODING_DICTIONARY_INT8
                             : distinct <= Short.MAX_VALUE ? ENCODING_DICTIONARY_INT16 : ENCODING_DICTIONARY_INT32;
                     dictionarySize[col] = distinct;
@@ -612,6 +613,16 @@ public final class BatchBuilder implements AutoCloseable {
                 max[col] = Double.doubleToRawLongBits(hi);
             }
         }
+    }
+
+    /**
+     * Most distinct values for which a column is dictionary-encoded: three quarters of the rows.
+     * Measured on the orders data (docs/performance.md): at 10,000 rows a 6,300-value customer
+     * column costs 4.6 B/row with a sorted dictionary against 5.4 B/row plain; at half the rows
+     * (the usual rule of thumb) it would stay plain.
+     */
+    private static int maxDistinct(int rows) {
+        return (int) ((long) rows * 3 / 4);
     }
 
     private byte[] deltaEncode(ColumnAccumulator c) {
