@@ -23,8 +23,9 @@ public final class BatchProjector {
 
     /**
      * The batch holding only the schema columns {@code columns} (in schema order, duplicates
-     * ignored). Columns the batch does not hold (newer than its schema, or already projected away)
-     * are skipped.
+     * ignored). Columns the batch does not hold (added after its schema, i.e. at or past
+     * {@code schema.columnCount()}, or already projected away) are skipped: a reader decodes them as
+     * NULL (older schema) or as not projected.
      *
      * @param schema the schema the batch's column indexes refer to (its own or a later version)
      * @throws CorruptBatchException when {@code batch} is damaged
@@ -42,11 +43,12 @@ public final class BatchProjector {
         BatchLayout layout = BatchLayout.parse(batch, schema);
         boolean[] wanted = new boolean[schema.columnCount()];
         for (int col : columns) {
-            if (col < 0 || col >= wanted.length) {
-                throw new IndexOutOfBoundsException("projected column " + col + " of schema " + schema.schemaId()
-                        + " with " + wanted.length + " columns");
+            if (col < 0) {
+                throw new IndexOutOfBoundsException("projected column " + col + " is negative");
             }
-            wanted[col] = true;
+            if (col < wanted.length) {
+                wanted[col] = true;
+            }
         }
         int[] kept = new int[layout.columnCount];
         int k = 0;
