@@ -553,7 +553,7 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Whole batches from the one holding {@code startOffset}, while their base offset is below
      * {@code maxOffsetExclusive} (the engine passes the high watermark) and the log end offset, up to
-     * {@code maxBytes} — but at least one batch even if it is larger. Each batch's CRC is checked;
+     * {@code maxBytes} of stored batches — but at least one batch even if it is larger. Each batch's CRC is checked;
      * with a projection each is cut to those columns ({@link BatchProjector}) without decompression.
      *
      * @param projection schema column indexes to keep, or null for whole batches
@@ -589,6 +589,8 @@ public final class PartitionLog implements AutoCloseable {
         List<RecordBatch> batches = new ArrayList<>();
         BatchProjector projector = projection == null ? null : new BatchProjector();
         int bytes = 0;
+        // The byte budget counts stored bytes (what the read costs), also when projecting.
+        int storedBytes = 0;
         long next = startOffset;
         Segment segment = segments.floor(startOffset);
         if (segment == null) {
@@ -612,7 +614,7 @@ public final class PartitionLog implements AutoCloseable {
                     int first = LOG_OVERHEAD + header.getInt(LENGTH_OFFSET);
                     want = Math.max(first, Math.min(maxBytes, segmentEnd - position));
                 } else {
-                    want = Math.min(maxBytes - bytes, segmentEnd - position);
+                    want = Math.min(maxBytes - storedBytes, segmentEnd - position);
                     if (want < HEADER_SIZE) {
                         break outer;
                     }
@@ -635,7 +637,7 @@ public final class PartitionLog implements AutoCloseable {
                         throw new CorruptBatchException(segment.file() + " at position " + (position + consumed)
                                 + ": batch length " + size + " does not fit before the segment end " + segmentEnd);
                     }
-                    if (!batches.isEmpty() && bytes + size > maxBytes) {
+                    if (!batches.isEmpty() && storedBytes + size > maxBytes) {
                         break outer;
                     }
                     RecordBatch batch = RecordBatch.wrap(chunk.duplicate().position(consumed).limit(consumed + size));
@@ -648,6 +650,7 @@ public final class PartitionLog implements AutoCloseable {
                         batch = projector.project(batch, schemas.schema(batch.schemaId()), projection);
                     }
                     batches.add(batch);
+                    storedBytes += size;
                     bytes += batch.sizeInBytes();
                     next = batch.nextOffset();
                     consumed += size;
