@@ -74,8 +74,9 @@ class PartitionLogModelTest {
                     what = "read " + start;
                 } else if (op < 68) {
                     long bad = random.nextBoolean() ? logEnd + random.nextInt(1, 100) : logStart - random.nextInt(1, 100);
+                    PartitionLog current = log;
                     if (bad >= 0) {
-                        assertThatThrownBy(() -> log.read(bad, Long.MAX_VALUE, 100, null))
+                        assertThatThrownBy(() -> current.read(bad, Long.MAX_VALUE, 100, null))
                                 .isInstanceOf(OffsetOutOfRangeException.class)
                                 .hasMessageContaining("[" + logStart + ", " + logEnd + "]");
                     }
