@@ -353,7 +353,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 CheckpointFile.fsyncDirectory(dir);
                 for (Segment s : after) {
-                    s.delete();
+                    s.deleteRenamed();
                 }
                 holder.truncateTo(offset);
                 holder.onActive();
@@ -409,7 +409,7 @@ public final class PartitionLog implements AutoCloseable {
             segments.add(fresh);
             active = fresh;
             for (Segment s : old) {
-                s.delete();
+                s.deleteRenamed();
             }
             recoveryPoint = offset;
             maxTimestampSoFar = NO_TIMESTAMP;

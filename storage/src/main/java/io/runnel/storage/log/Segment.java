@@ -503,6 +503,13 @@ final class Segment {
         }
     }
 
+    /** Removes the files {@link #renameForDeletion} renamed: step two of a crash-safe delete. */
+    void deleteRenamed() throws IOException {
+        for (Path p : new Path[] {file, offsetIndex.file(), timeIndex.file()}) {
+            Files.deleteIfExists(p.resolveSibling(p.getFileName() + DELETED_SUFFIX));
+        }
+    }
+
     /** Renames the segment's files to {@code *.deleted}: step one of a crash-safe delete. */
     void renameForDeletion() throws IOException {
         deleted = true;
