@@ -388,13 +388,13 @@ public final class BatchBuilder implements AutoCloseable {
      */
     public ByteBuffer build(BatchMetadata metadata) {
         ensureOpen();
-        if (rows == 0) {
-            throw new InvalidBatchException("a batch needs at least one row; none were ended");
-        }
         for (byte s : state) {
             if (s != UNSET) {
                 throw new IllegalStateException("row " + rows + " is open: call endRow() or abortRow() before build()");
             }
+        }
+        if (rows == 0) {
+            throw new InvalidBatchException("a batch needs at least one row; none were ended");
         }
         int n = columns.length;
         int[] encoding = new int[n];
