@@ -627,6 +627,11 @@ public final class PartitionLog implements AutoCloseable {
                     if (base >= limit) {
                         break outer;
                     }
+                    if (!batches.isEmpty() && base != next) {
+                        // A truncation replaced these bytes while we read: stop at the last batch we know is
+                        // continuous; the caller reads on from nextOffset and gets the new batches.
+                        break outer;
+                    }
                     if (size < HEADER_SIZE || size > chunk.remaining() - consumed) {
                         if (size >= HEADER_SIZE && size <= config.maxBatchBytes() + 4096 && position + consumed + size <= segmentEnd) {
                             break; // the batch continues past this chunk: read on from it
@@ -660,7 +665,13 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 position += consumed;
             }
-            segment = segments.higher(segment.baseOffset);
+            Segment following = segments.higher(segment.baseOffset);
+            if (following != null && segment.sizeInBytes() > position) {
+                // The segment grew after we read its size and was then rolled: its size is final now
+                // that the next segment is visible. Read its rest first.
+                continue;
+            }
+            segment = following;
             position = 0;
         }
         return new LogReadResult(batches, next, start, end, bytes);
