@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * <p>Encodings are chosen per batch: a VARCHAR/VARBINARY column is dictionary-encoded when it has
  * at most three distinct values per four rows (a sorted dictionary, index width int8/int16/int32,
  * the narrowest that fits), and a 32/64-bit integer column whose values never decrease (sequential ids, append
- * timestamps) is delta-encoded. Both are recorded per column in the batch.
+ * timestamps) is delta-encoded. In compressed batches, fixed-width value buffers and string offsets
+ * are byte-stream split. All three are recorded per column in the batch.
  *
  * <p>Not thread-safe: one builder per producing thread. Holds a native compression context:
  * {@link #close()} it.
@@ -49,6 +50,8 @@ public final class BatchBuilder implements AutoCloseable {
     private byte[] scratch = new byte[8 * INITIAL_ROWS];
     private boolean useDictionaries = true;
     private boolean useDelta = true;
+    private boolean useSplit = true;
+    private byte[] splitScratch = new byte[8 * INITIAL_ROWS];
     private int rows;
     private boolean closed;
 
@@ -76,6 +79,15 @@ public final class BatchBuilder implements AutoCloseable {
      */
     public BatchBuilder useDelta(boolean allowed) {
         this.useDelta = allowed;
+        return this;
+    }
+
+    /**
+     * Allows or forbids byte-stream split of fixed-width value and offsets buffers in compressed
+     * batches (allowed by default); see {@link BatchFormat}.
+     */
+    public BatchBuilder useByteStreamSplit(boolean allowed) {
+        this.useSplit = allowed;
         return this;
     }
 
@@ -404,8 +416,11 @@ public final class BatchBuilder implements AutoCloseable {
         int[] dictionarySize = new int[n];
         int[][] dictionaryRows = new int[n][];
         int[][] dictionaryIndex = new int[n][];
+        boolean[] split = new boolean[n];
         for (int col = 0; col < n; col++) {
             analyze(col, encoding, statsFlags, min, max, dictionarySize, dictionaryRows, dictionaryIndex);
+            split[col] = useSplit && compression.codec() != Compression.Codec.NONE
+                    && BatchLayout.splittable(columns[col].column, encoding[col]);
         }
 
         out.reset();
@@ -435,7 +450,7 @@ public final class BatchBuilder implements AutoCloseable {
             body.reset();
             buffers[0] = 0;
             buffers[1] = 0;
-            addBuffer(buffers, 1, offsets, 0, 4 * (size + 1));
+            addBuffer(buffers, 1, split[col] ? split(offsets, size + 1, 4) : offsets, 0, 4 * (size + 1));
             byte[] values = new byte[dataLength];
             int p = 0;
             for (int e = 0; e < size; e++) {
@@ -478,6 +493,8 @@ public final class BatchBuilder implements AutoCloseable {
                 if (encoding[col] == ENCODING_DELTA) {
                     byte[] deltas = deltaEncode(c);
                     addBuffer(buffers, buffer++, deltas, 0, rows * c.width);
+                } else if (split[col]) {
+                    addBuffer(buffers, buffer++, split(c.values, rows, c.width), 0, rows * c.width);
                 } else {
                     addBuffer(buffers, buffer++, c.values, 0, rows * c.width);
                 }
@@ -488,7 +505,7 @@ public final class BatchBuilder implements AutoCloseable {
                 for (int r = 0; r <= rows; r++) {
                     LittleEndian.putInt(offsets, 4 * r, c.offsets[r]);
                 }
-                addBuffer(buffers, buffer++, offsets, 0, 4 * (rows + 1));
+                addBuffer(buffers, buffer++, split[col] ? split(offsets, rows + 1, 4) : offsets, 0, 4 * (rows + 1));
                 addBuffer(buffers, buffer++, c.data, 0, c.offsets[rows]);
             }
         }
@@ -534,7 +551,7 @@ public final class BatchBuilder implements AutoCloseable {
         for (int col = 0; col < n; col++) {
             int d = descriptorOffset(col);
             batch.putShort(d + DESCRIPTOR_COLUMN_INDEX_OFFSET, (short) col);
-            batch.put(d + DESCRIPTOR_ENCODING_OFFSET, (byte) encoding[col]);
+            batch.put(d + DESCRIPTOR_ENCODING_OFFSET, (byte) (encoding[col] | (split[col] ? ENCODING_SPLIT_FLAG : 0)));
             batch.put(d + DESCRIPTOR_STATS_FLAGS_OFFSET, (byte) statsFlags[col]);
             batch.putInt(d + DESCRIPTOR_NULL_COUNT_OFFSET, columns[col].nullCount);
             batch.putLong(d + DESCRIPTOR_MIN_OFFSET, min[col]);
@@ -638,6 +655,15 @@ public final class BatchBuilder implements AutoCloseable {
             previous = v;
         }
         return deltas;
+    }
+
+    /** The byte-stream split form of {@code count} values of {@code width} bytes, in a reused array. */
+    private byte[] split(byte[] src, int count, int width) {
+        if (splitScratch.length < count * width) {
+            splitScratch = new byte[Math.max(count * width, splitScratch.length * 2)];
+        }
+        ByteStreamSplit.split(src, 0, count, width, splitScratch);
+        return splitScratch;
     }
 
     private void addBuffer(long[] buffers, int index, byte[] src, int offset, int length) {

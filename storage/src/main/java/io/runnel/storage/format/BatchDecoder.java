@@ -88,8 +88,8 @@ public final class BatchDecoder implements AutoCloseable {
             c.indexWidth = indexWidth;
             int size = layout.dictionarySize[i];
             int d = i * BatchLayout.DICTIONARY_BUFFERS;
-            BufferSlice offsets = decompressor.decompress(bytes, layout.dictionaryBufferPosition[d + 1],
-                    layout.dictionaryBufferLength[d + 1], layout.codec);
+            BufferSlice offsets = layout.plain(decompressor, layout.dictionaryBufferPosition[d + 1],
+                    layout.dictionaryBufferLength[d + 1], layout.split[i], size + 1, 4);
             BufferSlice data = decompressor.decompress(bytes, layout.dictionaryBufferPosition[d + 2],
                     layout.dictionaryBufferLength[d + 2], layout.codec);
             checkOffsets(offsets, size, data.length(), column, "dictionary");
@@ -103,7 +103,8 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         if (column.type().isVariableLength()) {
-            BufferSlice offsets = buffer(layout, bytes, b + 1, 4 * (rows + 1), column, "offsets");
+            BufferSlice offsets = layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1],
+                    layout.split[i], rows + 1, 4);
             BufferSlice data = decompressor.decompress(bytes, layout.bufferPosition[b + 2], layout.bufferLength[b + 2], layout.codec);
             checkOffsets(offsets, rows, data.length(), column, "values");
             c.offsets = offsets.array();
@@ -114,7 +115,9 @@ public final class BatchDecoder implements AutoCloseable {
         }
         int width = c.width;
         int bytesNeeded = width < 0 ? ColumnAccumulator.bitmapBytes(rows) : rows * width;
-        BufferSlice values = buffer(layout, bytes, b + 1, bytesNeeded, column, "values");
+        BufferSlice values = layout.split[i]
+                ? layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], true, rows, width)
+                : buffer(layout, bytes, b + 1, bytesNeeded, column, "values");
         if (encoding == ENCODING_DELTA) {
             if (width == 8) {
                 long[] longs = new long[rows];

@@ -35,13 +35,22 @@ package io.runnel.storage.format;
  *
  * column descriptor (24 bytes, at 64 + 24*i)
  * +0     2     columnIndex       index of the column in the schema (stable: schemas only append)
- * +2     1     encoding          0 plain, 1/2/3 dictionary with int8/int16/int32 indices,
- *                                4 delta (integers: the data buffer holds v[0], v[1]-v[0], ... wrapping)
+ * +2     1     encoding          bits 0-2: 0 plain, 1/2/3 dictionary with int8/int16/int32 indices,
+ *                                4 delta (integers: the data buffer holds v[0], v[1]-v[0], ... wrapping);
+ *                                bit 3: byte-stream split (see below)
  * +3     1     statsFlags        bit 0: min/max are int64 values; bit 1: min/max are float64 bits
  * +4     4     nullCount         rows that are NULL in this column
  * +8     8     min               smallest non-null value (see statsFlags), else 0
  * +16    8     max               largest non-null value (see statsFlags), else 0
  * </pre>
+ *
+ * <p>Byte-stream split (encoding bit 3, Parquet's BYTE_STREAM_SPLIT): before compression, the
+ * column's fixed-width buffer holds byte 0 of every value, then byte 1 of every value, and so on.
+ * It applies to the value buffer of a plain fixed-width column (width &ge; 2), and to the int32
+ * offsets buffer of a variable-length column: its own (plain) or its dictionary's (dictionary). The
+ * builder sets it on every such column of a compressed batch. Delta (4) and byte-stream split are
+ * Runnel's only transforms an Arrow reader does not know: everything else in the body is standard
+ * Arrow IPC, and {@link ArrowIpc#toArrowStream} turns both back into plain buffers.
  *
  * <p>The fields a leader stamps (base offset, leader epoch, timestamps) are contiguous at the start
  * and outside the CRC, so the broker appends a client-built batch by validating the CRC and writing
@@ -130,6 +139,10 @@ public final class BatchFormat {
     public static final int ENCODING_DICTIONARY_INT16 = 2;
     public static final int ENCODING_DICTIONARY_INT32 = 3;
     public static final int ENCODING_DELTA = 4;
+    /** Bits of the encoding byte that hold the encoding above. */
+    public static final int ENCODING_MASK = 0x07;
+    /** Encoding bit: the column's fixed-width value or offsets buffer is byte-stream split. */
+    public static final int ENCODING_SPLIT_FLAG = 0x08;
 
     // Statistics flags.
     public static final int STATS_INT64 = 0x01;

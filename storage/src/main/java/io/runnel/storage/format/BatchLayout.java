@@ -28,6 +28,8 @@ final class BatchLayout {
     final int rows;
     final int[] columnIndex;
     final int[] encoding;
+    /** Per batch column: whether its value or offsets buffer is byte-stream split. */
+    final boolean[] split;
     final int[] nullCount;
     /** Per batch column: index into {@link #bufferPosition} of its first buffer. */
     final int[] firstBuffer;
@@ -50,6 +52,7 @@ final class BatchLayout {
         this.rows = batch.recordCount();
         this.columnIndex = new int[columnCount];
         this.encoding = new int[columnCount];
+        this.split = new boolean[columnCount];
         this.nullCount = new int[columnCount];
         this.firstBuffer = new int[columnCount];
         this.bufferCount = new int[columnCount];
@@ -71,6 +74,7 @@ final class BatchLayout {
         this.rows = parsed.rows;
         this.columnIndex = parsed.columnIndex;
         this.encoding = parsed.encoding;
+        this.split = parsed.split;
         this.nullCount = parsed.nullCount;
         this.firstBuffer = parsed.firstBuffer;
         this.bufferCount = parsed.bufferCount;
@@ -131,8 +135,19 @@ final class BatchLayout {
             }
             previous = index;
             Column column = schema.column(index);
-            int enc = batch.encoding(i);
+            int raw = batch.encodingByte(i);
+            int enc = raw & ENCODING_MASK;
             checkEncoding(i, column, enc);
+            if ((raw & ~(ENCODING_MASK | ENCODING_SPLIT_FLAG)) != 0) {
+                throw new CorruptBatchException("column descriptor " + i + " (" + column.describe() + "): encoding byte "
+                        + raw + " sets unknown bits");
+            }
+            boolean split = (raw & ENCODING_SPLIT_FLAG) != 0;
+            if (split && !splittable(column, enc)) {
+                throw new CorruptBatchException("column descriptor " + i + " (" + column.describe()
+                        + "): byte-stream split does not apply to encoding " + enc);
+            }
+            layout.split[i] = split;
             if (dictionaryIndexWidth(enc) > 0) {
                 dictionaries++;
             }
@@ -255,6 +270,30 @@ final class BatchLayout {
             throw new CorruptBatchException("column descriptor " + i + " (" + column.describe() + "): encoding " + enc
                     + " does not apply to this type");
         }
+    }
+
+    /** Whether byte-stream split may apply to a column of this type and (base) encoding. */
+    static boolean splittable(Column column, int encoding) {
+        if (column.type().isVariableLength()) {
+            return true;
+        }
+        return encoding == ENCODING_PLAIN && column.fixedWidthBytes() >= 2;
+    }
+
+    /**
+     * The plain bytes of buffer {@code index}, {@code width}-byte values, {@code count} of them:
+     * decompressed, and joined again when {@code split}.
+     */
+    BufferSlice plain(BufferDecompressor decompressor, int position, int length, boolean split, int count, int width) {
+        BufferSlice slice = decompressor.decompress(batch.rawBuffer(), position, length, codec);
+        if (!split) {
+            return slice;
+        }
+        if (slice.length() < count * width) {
+            throw new CorruptBatchException("byte-stream split buffer at position " + position + " has " + slice.length()
+                    + " bytes, " + count + " values of " + width + " bytes need " + count * width);
+        }
+        return new BufferSlice(ByteStreamSplit.join(slice.array(), slice.offset(), count, width), 0, count * width);
     }
 
     private static void checkVersion(Message m, int position) {

@@ -69,6 +69,10 @@ public final class BatchProjector {
         for (int j = 0; j < k; j++) {
             int i = kept[j];
             if (layout.isDictionary(i)) {
+                if (plainOnly && layout.split[i]) {
+                    writePlainDictionary(layout, i);
+                    continue;
+                }
                 int start = layout.dictionaryMessageStart[i];
                 int length = layout.dictionaryMessageEnd[i] - start;
                 out.ensureRemaining(length);
@@ -85,11 +89,17 @@ public final class BatchProjector {
         if (plainOnly) {
             for (int j = 0; j < k; j++) {
                 int i = kept[j];
+                Column column = schema.column(layout.columnIndex[i]);
+                int index = layout.firstBuffer[i] + 1;
                 if (layout.encoding[i] == ENCODING_DELTA) {
-                    int index = layout.firstBuffer[i] + 1;
-                    replaced[index] = undoDelta(layout, index, schema.column(layout.columnIndex[i]).fixedWidthBytes());
-                    out.array()[descriptorOffset(j) + DESCRIPTOR_ENCODING_OFFSET] = (byte) ENCODING_PLAIN;
+                    replaced[index] = undoDelta(layout, index, column.fixedWidthBytes());
+                } else if (layout.split[i] && !layout.isDictionary(i)) {
+                    int count = column.type().isVariableLength() ? layout.rows + 1 : layout.rows;
+                    int width = column.type().isVariableLength() ? 4 : column.fixedWidthBytes();
+                    replaced[index] = recompress(layout, layout.plain(new BufferDecompressor(), layout.bufferPosition[index],
+                            layout.bufferLength[index], true, count, width));
                 }
+                out.array()[descriptorOffset(j) + DESCRIPTOR_ENCODING_OFFSET] = (byte) layout.encoding[i];
             }
         }
         long[] nodes = new long[2 * k];
@@ -164,15 +174,40 @@ public final class BatchProjector {
                 LittleEndian.putInt(plain, 4 * r, (int) v);
             }
         }
+        return recompress(layout, new BufferSlice(plain, 0, plain.length));
+    }
+
+    /** {@code plain} compressed with the batch's codec, in Arrow's compressed-buffer form. */
+    private static byte[] recompress(BatchLayout layout, BufferSlice plain) {
         Compression compression = switch (layout.codec) {
             case NONE -> Compression.NONE;
             case ZSTD -> Compression.ZSTD;
             case LZ4_FRAME -> Compression.LZ4_FRAME;
         };
-        ByteSink sink = new ByteSink(plain.length + 64);
+        ByteSink sink = new ByteSink(plain.length() + 64);
         try (BufferCompressor compressor = new BufferCompressor(compression)) {
-            compressor.compress(plain, 0, plain.length, sink);
+            compressor.compress(plain.array(), plain.offset(), plain.length(), sink);
         }
         return Arrays.copyOf(sink.array(), sink.size());
+    }
+
+    /** Writes column {@code i}'s DictionaryBatch message with its offsets joined back to plain Arrow. */
+    private void writePlainDictionary(BatchLayout layout, int i) {
+        int d = i * BatchLayout.DICTIONARY_BUFFERS;
+        int size = layout.dictionarySize[i];
+        byte[] offsets = recompress(layout, layout.plain(new BufferDecompressor(), layout.dictionaryBufferPosition[d + 1],
+                layout.dictionaryBufferLength[d + 1], true, size + 1, 4));
+        int dataLength = layout.dictionaryBufferLength[d + 2];
+        long[] buffers = {0, 0, 0, offsets.length, align8(offsets.length), dataLength};
+        long bodyLength = align8(offsets.length) + align8(dataLength);
+        messages.writeDictionaryBatch(out, layout.columnIndex[i], size, new long[] {size, 0}, 1, buffers, 3, layout.codec,
+                bodyLength);
+        int bodyStart = out.size();
+        out.ensureRemaining((int) bodyLength);
+        Arrays.fill(out.array(), bodyStart, bodyStart + (int) bodyLength, (byte) 0);
+        System.arraycopy(offsets, 0, out.array(), bodyStart, offsets.length);
+        layout.batch.rawBuffer().get(layout.dictionaryBufferPosition[d + 2], out.array(), bodyStart + (int) align8(offsets.length),
+                dataLength);
+        out.advance((int) bodyLength);
     }
 }

@@ -86,15 +86,16 @@ public final class BatchValidator implements AutoCloseable {
         if (width > 0) {
             count = layout.dictionarySize[i];
             int d = i * BatchLayout.DICTIONARY_BUFFERS;
-            offsets = decompressor.decompress(bytes, layout.dictionaryBufferPosition[d + 1],
-                    layout.dictionaryBufferLength[d + 1], layout.codec);
+            offsets = layout.plain(decompressor, layout.dictionaryBufferPosition[d + 1],
+                    layout.dictionaryBufferLength[d + 1], layout.split[i], count + 1, 4);
             dataBuffer = layout.dictionaryBufferPosition[d + 2];
             dataLength = layout.dictionaryBufferLength[d + 2];
             checkIndexes(layout, i, column, width, count, bytes);
         } else {
             count = layout.rows;
             int b = layout.firstBuffer[i];
-            offsets = decompressor.decompress(bytes, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], layout.codec);
+            offsets = layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], layout.split[i],
+                    count + 1, 4);
             dataBuffer = layout.bufferPosition[b + 2];
             dataLength = layout.bufferLength[b + 2];
         }
@@ -182,7 +183,8 @@ public final class BatchValidator implements AutoCloseable {
         int b = layout.firstBuffer[i];
         BufferSlice validity = layout.nullCount[i] > 0
                 ? decompressor.decompress(bytes, layout.bufferPosition[b], layout.bufferLength[b], layout.codec) : null;
-        BufferSlice values = decompressor.decompress(bytes, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], layout.codec);
+        BufferSlice values = layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1],
+                layout.split[i], layout.rows, width);
         if (values.length() < layout.rows * width
                 || (validity != null && validity.length() < ColumnAccumulator.bitmapBytes(layout.rows))) {
             throw new CorruptBatchException("column " + column.name() + ": buffers too short for " + layout.rows + " rows");

@@ -167,8 +167,17 @@ public final class RecordBatch {
         return Short.toUnsignedInt(buffer.getShort(descriptorOffset(i) + DESCRIPTOR_COLUMN_INDEX_OFFSET));
     }
 
-    /** Encoding of the {@code i}-th column ({@link BatchFormat#ENCODING_PLAIN} …). */
+    /** Encoding of the {@code i}-th column ({@link BatchFormat#ENCODING_PLAIN} …), without the split flag. */
     public int encoding(int i) {
+        return encodingByte(i) & ENCODING_MASK;
+    }
+
+    /** Whether the {@code i}-th column's value or offsets buffer is byte-stream split. */
+    public boolean isByteStreamSplit(int i) {
+        return (encodingByte(i) & ENCODING_SPLIT_FLAG) != 0;
+    }
+
+    int encodingByte(int i) {
         return Byte.toUnsignedInt(buffer.get(descriptorOffset(i) + DESCRIPTOR_ENCODING_OFFSET));
     }
 

@@ -98,6 +98,11 @@ class ArrowJavaCompatibilityTest {
                 if (delta) {
                     assertThat(batch.encoding(schema.indexOf("ts"))).isEqualTo(BatchFormat.ENCODING_DELTA);
                 }
+                // Compressed batches byte-stream split fixed-width values and offsets: the stream must undo it.
+                boolean compressed = compression.codec() != Compression.Codec.NONE;
+                assertThat(batch.isByteStreamSplit(schema.indexOf("f64"))).isEqualTo(compressed);
+                assertThat(batch.isByteStreamSplit(schema.indexOf("s"))).isEqualTo(compressed);
+                assertThat(batch.isByteStreamSplit(schema.indexOf("dict"))).isEqualTo(compressed);
                 stream = ArrowIpc.toArrowStream(batch, schema);
             }
             byte[] bytes = new byte[stream.remaining()];
