@@ -32,8 +32,6 @@ public final class OrdersBatches {
     public static final int QTY = 4;
     public static final int PLACED_AT = 5;
 
-    /** The 2 of 6 columns the projected benchmarks read: {@code SELECT customer, amount}. */
-    public static final int[] PROJECTION = {CUSTOMER, AMOUNT};
 
     /** The seeded rows every benchmark uses. */
     public static Order[] rows(int count) {
@@ -68,11 +66,16 @@ public final class OrdersBatches {
         }
     }
 
-    /** Reads the projected columns of every row. */
-    public static void consumeProjected(DecodedBatch batch, Blackhole bh) {
+    /** Reads the given columns of every row through their typed getters. */
+    public static void consume(DecodedBatch batch, int[] columns, Blackhole bh) {
         for (int r = 0, n = batch.rowCount(); r < n; r++) {
-            bh.consume(batch.getString(CUSTOMER, r));
-            bh.consume(batch.getLong(AMOUNT, r));
+            for (int col : columns) {
+                switch (col) {
+                    case CUSTOMER, PRODUCT -> bh.consume(batch.getString(col, r));
+                    case QTY -> bh.consume(batch.getInt(col, r));
+                    default -> bh.consume(batch.getLong(col, r));
+                }
+            }
         }
     }
 

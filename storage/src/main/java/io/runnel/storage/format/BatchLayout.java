@@ -47,7 +47,7 @@ final class BatchLayout {
 
     private BatchLayout(RecordBatch batch, int columnCount) {
         this.batch = batch;
-        this.codec = batch.compressionCodec();
+        this.codec = batch.compression();
         this.columnCount = columnCount;
         this.rows = batch.recordCount();
         this.columnIndex = new int[columnCount];

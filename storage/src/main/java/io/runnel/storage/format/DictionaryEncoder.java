@@ -89,15 +89,60 @@ final class DictionaryEncoder {
      * Reorders the dictionary by value (unsigned byte order) and renumbers the row indexes. Sorted
      * dictionaries compress far better (neighbouring values share prefixes) and are still standard
      * Arrow: a dictionary's order carries no meaning unless the field says {@code isOrdered}.
+     *
+     * <p>Sorts longs, not byte strings: a value's key is the 8 bytes after the prefix all values
+     * share (big-endian, zero-padded), packed with the entry number into one long, so values like
+     * {@code customer-0042} sort with {@link Arrays#sort(long[])}; only values whose packed keys tie
+     * are compared byte by byte.
      */
     void sort(ColumnAccumulator column, int rows) {
+        byte[] data = column.data;
+        int[] offsets = column.offsets;
+        int firstStart = offsets[entryRow[0]];
+        int prefix = offsets[entryRow[0] + 1] - firstStart;
+        for (int e = 1; e < size && prefix > 0; e++) {
+            int start = offsets[entryRow[e]];
+            int length = Math.min(prefix, offsets[entryRow[e] + 1] - start);
+            int m = Arrays.mismatch(data, firstStart, firstStart + length, data, start, start + length);
+            prefix = m >= 0 ? m : length;
+        }
+        // Pack (key prefix, entry) into one long so that Arrays.sort does the work: the entry takes the
+        // low bits, the key's top bits the rest, with the sign bit flipped for unsigned order.
+        int entryBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(size - 1));
+        long entryMask = (1L << entryBits) - 1;
+        long[] packed = new long[size];
+        for (int e = 0; e < size; e++) {
+            int start = offsets[entryRow[e]] + prefix;
+            int end = offsets[entryRow[e] + 1];
+            long key = 0;
+            for (int i = 0; i < 8; i++) {
+                key = (key << 8) | (start + i < end ? data[start + i] & 0xFF : 0);
+            }
+            packed[e] = (((key >>> entryBits) << entryBits) ^ Long.MIN_VALUE) | e;
+        }
+        Arrays.sort(packed);
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
-            order[i] = i;
+            order[i] = (int) (packed[i] & entryMask);
         }
-        int[] scratch = new int[size];
-        mergeSort(order, scratch, 0, size, column);
-        int[] newIndex = scratch;
+        // Entries whose packed keys tie (long values, or values equal in the kept key bits): byte compare.
+        for (int i = 0; i < size; ) {
+            int j = i + 1;
+            while (j < size && (packed[j] & ~entryMask) == (packed[i] & ~entryMask)) {
+                j++;
+            }
+            for (int a = i + 1; a < j; a++) {
+                int x = order[a];
+                int b = a - 1;
+                while (b >= i && compare(order[b], x, column) > 0) {
+                    order[b + 1] = order[b];
+                    b--;
+                }
+                order[b + 1] = x;
+            }
+            i = j;
+        }
+        int[] newIndex = new int[size];
         int[] sortedRows = new int[size];
         for (int i = 0; i < size; i++) {
             newIndex[order[i]] = i;
@@ -107,37 +152,6 @@ final class DictionaryEncoder {
         for (int row = 0; row < rows; row++) {
             if (!column.isNull(row)) {
                 rowIndex[row] = newIndex[rowIndex[row]];
-            }
-        }
-    }
-
-    private void mergeSort(int[] a, int[] tmp, int from, int to, ColumnAccumulator column) {
-        if (to - from < 16) {
-            for (int i = from + 1; i < to; i++) {
-                int x = a[i];
-                int j = i - 1;
-                while (j >= from && compare(a[j], x, column) > 0) {
-                    a[j + 1] = a[j];
-                    j--;
-                }
-                a[j + 1] = x;
-            }
-            return;
-        }
-        int mid = (from + to) >>> 1;
-        mergeSort(a, tmp, from, mid, column);
-        mergeSort(a, tmp, mid, to, column);
-        if (compare(a[mid - 1], a[mid], column) <= 0) {
-            return;
-        }
-        System.arraycopy(a, from, tmp, from, to - from);
-        int i = from;
-        int j = mid;
-        for (int k = from; k < to; k++) {
-            if (j >= to || (i < mid && compare(tmp[i], tmp[j], column) <= 0)) {
-                a[k] = tmp[i++];
-            } else {
-                a[k] = tmp[j++];
             }
         }
     }

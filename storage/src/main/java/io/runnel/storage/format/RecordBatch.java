@@ -115,7 +115,7 @@ public final class RecordBatch {
         return Short.toUnsignedInt(buffer.getShort(ATTRIBUTES_OFFSET));
     }
 
-    public Compression.Codec compressionCodec() {
+    public Compression.Codec compression() {
         return Compression.Codec.ofId(attributes() & COMPRESSION_CODEC_MASK);
     }
 

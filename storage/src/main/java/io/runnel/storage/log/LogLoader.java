@@ -34,7 +34,7 @@ final class LogLoader {
     private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\" + Segment.SEGMENT_SUFFIX);
 
     /** What loading found. */
-    record Loaded(List<Segment> segments, long recoveryPoint, boolean cleanShutdown, List<String> repairs) {}
+    record Loaded(List<Segment> segments, long recoveryPoint, boolean cleanShutdown, boolean created, List<String> repairs) {}
 
     private LogLoader() {}
 
@@ -147,7 +147,7 @@ final class LogLoader {
         recoveryPointFile.write(logEnd);
         Files.deleteIfExists(cleanMarker);
         CheckpointFile.fsyncDirectory(dir);
-        return new Loaded(segments, logEnd, clean, repairs);
+        return new Loaded(segments, logEnd, clean, bases.isEmpty() && truncateTo.isEmpty(), repairs);
     }
 
     private static long parseOrMinus(String digits) {

@@ -137,7 +137,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             log.lastFlushMs = clock.millis();
             LOG.info("Opened {}: offsets [{}, {}), {} segments, {} shutdown{}", dir, log.logStartOffset, log.logEndOffset,
-                    loaded.segments().size(), loaded.cleanShutdown() ? "clean" : "unclean",
+                    loaded.segments().size(), loaded.created() ? "new log, no" : loaded.cleanShutdown() ? "clean" : "unclean",
                     loaded.repairs().isEmpty() ? "" : ", repairs: " + loaded.repairs());
             return log;
         } catch (IOException e) {

@@ -46,7 +46,7 @@ class BatchRoundTripTest {
                 assertThat(batch.producerId()).isEqualTo(77L);
                 assertThat(batch.producerEpoch()).isEqualTo((short) 2);
                 assertThat(batch.baseSequence()).isEqualTo(1000);
-                assertThat(batch.compressionCodec()).isEqualTo(compression.codec());
+                assertThat(batch.compression()).isEqualTo(compression.codec());
                 assertThat(batch.isProjected()).isFalse();
                 assertThat(builder.estimatedSizeBytes()).isGreaterThanOrEqualTo(compression == Compression.NONE ? batch.sizeInBytes() : 0);
                 DecodedBatch decoded = decoder.decode(batch, schema, null);
