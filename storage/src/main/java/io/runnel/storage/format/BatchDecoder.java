@@ -88,13 +88,12 @@ public final class BatchDecoder implements AutoCloseable {
             c.indexWidth = indexWidth;
             int size = layout.dictionarySize[i];
             int d = i * BatchLayout.DICTIONARY_BUFFERS;
-            BufferSlice offsets = layout.plain(decompressor, layout.dictionaryBufferPosition[d + 1],
-                    layout.dictionaryBufferLength[d + 1], layout.split[i], size + 1, 4);
+            int[] offsets = offsets(layout, layout.dictionaryBufferPosition[d + 1], layout.dictionaryBufferLength[d + 1],
+                    layout.split[i], size + 1, column, "dictionary");
             BufferSlice data = decompressor.decompress(bytes, layout.dictionaryBufferPosition[d + 2],
                     layout.dictionaryBufferLength[d + 2], layout.codec);
             checkOffsets(offsets, size, data.length(), column, "dictionary");
-            c.dictOffsets = offsets.array();
-            c.dictOffsetsOffset = offsets.offset();
+            c.dictOffsets = offsets;
             c.dictData = data.array();
             c.dictDataOffset = data.offset();
             c.dictSize = size;
@@ -103,18 +102,26 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         if (column.type().isVariableLength()) {
-            BufferSlice offsets = layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1],
-                    layout.split[i], rows + 1, 4);
+            int[] offsets = offsets(layout, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], layout.split[i], rows + 1,
+                    column, "values");
             BufferSlice data = decompressor.decompress(bytes, layout.bufferPosition[b + 2], layout.bufferLength[b + 2], layout.codec);
             checkOffsets(offsets, rows, data.length(), column, "values");
-            c.offsets = offsets.array();
-            c.offsetsOffset = offsets.offset();
+            c.offsets = offsets;
             c.data = data.array();
             c.dataOffset = data.offset();
             return;
         }
         int width = c.width;
         int bytesNeeded = width < 0 ? ColumnAccumulator.bitmapBytes(rows) : rows * width;
+        if (layout.split[i] && (width == 8 || width == 4)) {
+            BufferSlice planes = buffer(layout, bytes, b + 1, bytesNeeded, column, "values");
+            if (width == 8) {
+                c.longs = ByteStreamSplit.joinLongs(planes.array(), planes.offset(), rows);
+            } else {
+                c.ints = ByteStreamSplit.joinInts(planes.array(), planes.offset(), rows);
+            }
+            return;
+        }
         BufferSlice values = layout.split[i]
                 ? layout.plain(decompressor, layout.bufferPosition[b + 1], layout.bufferLength[b + 1], true, rows, width)
                 : buffer(layout, bytes, b + 1, bytesNeeded, column, "values");
@@ -156,19 +163,24 @@ public final class BatchDecoder implements AutoCloseable {
         return slice;
     }
 
-    private static void checkOffsets(BufferSlice offsets, int count, int dataLength, Column column, String what) {
-        if (offsets.length() < 4 * (count + 1)) {
-            throw new CorruptBatchException("column " + column.name() + ": " + what + " offsets buffer has " + offsets.length()
-                    + " bytes, " + count + " values need " + 4 * (count + 1));
+    /** The int32 offsets of a buffer, joined if byte-stream split; at least {@code count} of them. */
+    private int[] offsets(BatchLayout layout, int position, int length, boolean split, int count, Column column, String what) {
+        BufferSlice slice = decompressor.decompress(layout.batch.rawBuffer(), position, length, layout.codec);
+        if (slice.length() < 4 * count) {
+            throw new CorruptBatchException("column " + column.name() + ": " + what + " offsets buffer has " + slice.length()
+                    + " bytes, " + (count - 1) + " values need " + 4 * count);
         }
-        byte[] a = offsets.array();
-        int o = offsets.offset();
-        int previous = LittleEndian.getInt(a, o);
+        return split ? ByteStreamSplit.joinInts(slice.array(), slice.offset(), count)
+                : ByteStreamSplit.ints(slice.array(), slice.offset(), count);
+    }
+
+    private static void checkOffsets(int[] offsets, int count, int dataLength, Column column, String what) {
+        int previous = offsets[0];
         if (previous < 0) {
             throw new CorruptBatchException("column " + column.name() + ": first " + what + " offset " + previous);
         }
         for (int r = 1; r <= count; r++) {
-            int next = LittleEndian.getInt(a, o + 4 * r);
+            int next = offsets[r];
             if (next < previous) {
                 throw new CorruptBatchException("column " + column.name() + ": " + what + " offset " + r + " is " + next
                         + ", below the previous " + previous);

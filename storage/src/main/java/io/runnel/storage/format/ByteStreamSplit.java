@@ -63,4 +63,42 @@ final class ByteStreamSplit {
         }
         return dst;
     }
+
+    /**
+     * Undoes {@link #split} for 8-byte values straight into longs: one pass per byte plane, each a
+     * simple loop the JIT vectorizes.
+     */
+    static long[] joinLongs(byte[] src, int offset, int count) {
+        long[] dst = new long[count];
+        for (int k = 0; k < 8; k++) {
+            int base = offset + k * count;
+            int shift = 8 * k;
+            for (int i = 0; i < count; i++) {
+                dst[i] |= (src[base + i] & 0xFFL) << shift;
+            }
+        }
+        return dst;
+    }
+
+    /** Undoes {@link #split} for 4-byte values straight into ints. */
+    static int[] joinInts(byte[] src, int offset, int count) {
+        int[] dst = new int[count];
+        for (int k = 0; k < 4; k++) {
+            int base = offset + k * count;
+            int shift = 8 * k;
+            for (int i = 0; i < count; i++) {
+                dst[i] |= (src[base + i] & 0xFF) << shift;
+            }
+        }
+        return dst;
+    }
+
+    /** Little-endian int32 values from {@code src[offset…]} (an unsplit buffer) into ints. */
+    static int[] ints(byte[] src, int offset, int count) {
+        int[] dst = new int[count];
+        for (int i = 0; i < count; i++) {
+            dst[i] = LittleEndian.getInt(src, offset + 4 * i);
+        }
+        return dst;
+    }
 }

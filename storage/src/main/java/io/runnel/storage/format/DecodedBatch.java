@@ -36,18 +36,16 @@ public final class DecodedBatch {
         byte[] values;
         int valuesOffset;
         int width;
-        /** Delta-decoded values. */
+        /** Values decoded into primitives (delta-encoded or byte-stream split 8- and 4-byte columns). */
         long[] longs;
         int[] ints;
         /** Plain variable-length values. */
-        byte[] offsets;
-        int offsetsOffset;
+        int[] offsets;
         byte[] data;
         int dataOffset;
         /** Dictionary values, decoded lazily per entry. */
         int indexWidth;
-        byte[] dictOffsets;
-        int dictOffsetsOffset;
+        int[] dictOffsets;
         byte[] dictData;
         int dictDataOffset;
         int dictSize;
@@ -147,6 +145,9 @@ public final class DecodedBatch {
             return 0;
         }
         checkRow(row);
+        if (c.type == ColumnType.REAL || c.type == ColumnType.DOUBLE) {
+            throw wrongType(c, col, "getInt");
+        }
         if (c.ints != null) {
             return c.ints[row];
         }
@@ -165,6 +166,9 @@ public final class DecodedBatch {
             return 0;
         }
         checkRow(row);
+        if (c.type == ColumnType.REAL || c.type == ColumnType.DOUBLE) {
+            throw wrongType(c, col, "getLong");
+        }
         if (c.longs != null) {
             return c.longs[row];
         }
@@ -192,6 +196,9 @@ public final class DecodedBatch {
         if (c.type != ColumnType.REAL) {
             throw wrongType(c, col, "getFloat");
         }
+        if (c.ints != null) {
+            return Float.intBitsToFloat(c.ints[row]);
+        }
         return Float.intBitsToFloat(LittleEndian.getInt(c.values, c.valuesOffset + 4 * row));
     }
 
@@ -202,8 +209,10 @@ public final class DecodedBatch {
         }
         checkRow(row);
         return switch (c.type) {
-            case DOUBLE -> Double.longBitsToDouble(LittleEndian.getLong(c.values, c.valuesOffset + 8 * row));
-            case REAL -> Float.intBitsToFloat(LittleEndian.getInt(c.values, c.valuesOffset + 4 * row));
+            case DOUBLE -> Double.longBitsToDouble(c.longs != null ? c.longs[row]
+                    : LittleEndian.getLong(c.values, c.valuesOffset + 8 * row));
+            case REAL -> Float.intBitsToFloat(c.ints != null ? c.ints[row]
+                    : LittleEndian.getInt(c.values, c.valuesOffset + 4 * row));
             default -> throw wrongType(c, col, "getDouble");
         };
     }
@@ -246,15 +255,15 @@ public final class DecodedBatch {
             int entry = dictionaryIndex(c, row);
             String s = c.dictStrings[entry];
             if (s == null) {
-                int start = LittleEndian.getInt(c.dictOffsets, c.dictOffsetsOffset + 4 * entry);
-                int end = LittleEndian.getInt(c.dictOffsets, c.dictOffsetsOffset + 4 * entry + 4);
+                int start = c.dictOffsets[entry];
+                int end = c.dictOffsets[entry + 1];
                 s = new String(c.dictData, c.dictDataOffset + start, end - start, StandardCharsets.UTF_8);
                 c.dictStrings[entry] = s;
             }
             return s;
         }
-        int start = LittleEndian.getInt(c.offsets, c.offsetsOffset + 4 * row);
-        int end = LittleEndian.getInt(c.offsets, c.offsetsOffset + 4 * row + 4);
+        int start = c.offsets[row];
+        int end = c.offsets[row + 1];
         return new String(c.data, c.dataOffset + start, end - start, StandardCharsets.UTF_8);
     }
 
@@ -269,12 +278,12 @@ public final class DecodedBatch {
         }
         if (c.indexWidth > 0) {
             int entry = dictionaryIndex(c, row);
-            int start = LittleEndian.getInt(c.dictOffsets, c.dictOffsetsOffset + 4 * entry);
-            int end = LittleEndian.getInt(c.dictOffsets, c.dictOffsetsOffset + 4 * entry + 4);
+            int start = c.dictOffsets[entry];
+            int end = c.dictOffsets[entry + 1];
             return java.util.Arrays.copyOfRange(c.dictData, c.dictDataOffset + start, c.dictDataOffset + end);
         }
-        int start = LittleEndian.getInt(c.offsets, c.offsetsOffset + 4 * row);
-        int end = LittleEndian.getInt(c.offsets, c.offsetsOffset + 4 * row + 4);
+        int start = c.offsets[row];
+        int end = c.offsets[row + 1];
         return java.util.Arrays.copyOfRange(c.data, c.dataOffset + start, c.dataOffset + end);
     }
 
