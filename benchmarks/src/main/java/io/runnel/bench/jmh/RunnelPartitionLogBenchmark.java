@@ -47,7 +47,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx2g"})
+@Fork(value = 3, jvmArgsAppend = {"-Xmx2g"})
 @State(Scope.Benchmark)
 public class RunnelPartitionLogBenchmark {
     static final int ROWS = 500_000;
