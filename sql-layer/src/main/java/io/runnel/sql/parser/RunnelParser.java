@@ -1,8 +1,13 @@
 package io.runnel.sql.parser;
 
+import io.runnel.sql.parser.impl.ParseException;
 import io.runnel.sql.parser.impl.RunnelSqlParserImpl;
+import io.runnel.sql.parser.impl.RunnelSqlParserImplConstants;
+import io.runnel.sql.parser.impl.Token;
 import java.io.Reader;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.server.DdlExecutor;
@@ -59,9 +64,9 @@ public final class RunnelParser {
    */
   public static SqlNode parse(String sql) throws SqlParseException {
     try {
-      return SqlParser.create(sql, CONFIG).parseStmt();
+      return SqlParser.create(nonEmpty(sql), CONFIG).parseStmt();
     } catch (SqlParseException e) {
-      throw withPosition(e);
+      throw withPosition(e, sql);
     }
   }
 
@@ -74,20 +79,30 @@ public final class RunnelParser {
   public static List<SqlNode> parseStatements(String sql) throws SqlParseException {
     final SqlNodeList statements;
     try {
-      statements = SqlParser.create(sql, CONFIG).parseStmtList();
+      statements = SqlParser.create(nonEmpty(sql), CONFIG).parseStmtList();
     } catch (SqlParseException e) {
-      throw withPosition(e);
+      throw withPosition(e, sql);
     }
     return List.copyOf(statements.getList());
   }
 
   /**
-   * Writes {@code node} as Runnel SQL that {@link #parse} reads back to an equal tree.
+   * The generated parser sizes its input buffer to the statement, and a buffer of size 0 fails
+   * with an ArrayIndexOutOfBoundsException instead of a syntax error (so does Calcite's own
+   * parser); a single blank reads as the same empty statement.
+   */
+  private static String nonEmpty(String sql) {
+    return sql.isEmpty() ? " " : sql;
+  }
+
+  /**
+   * Writes {@code node} as Runnel SQL that {@link #parse} reads back to an equal tree. Every
+   * name goes through {@link RunnelSqlDialect}, which quotes it only if it must.
    * {@code EMIT CHANGES} comes back as Calcite's equivalent {@code SELECT STREAM}.
    */
   public static String unparse(SqlNode node) {
     return node.toSqlString(c -> c.withDialect(RunnelSqlDialect.DEFAULT)
-            .withQuoteAllIdentifiers(false)
+            .withQuoteAllIdentifiers(true)
             .withAlwaysUseParentheses(false)
             .withSelectListItemsOnSeparateLines(false)
             .withUpdateSetListNewline(false)
@@ -115,20 +130,76 @@ public final class RunnelParser {
    * Makes sure the message says where: JavaCC's syntax errors do ("... at line 1, column 8"),
    * the errors the grammar raises for well-formed but meaningless statements (a duplicate column,
    * EMIT on a UNION) carry the position only as data, so it is prefixed the way Calcite's
-   * validator does ("From line 1, column 8 to line 1, column 9: ...").
+   * validator does ("From line 1, column 8 to line 1, column 9: ..."). A misplaced EMIT clause
+   * also gets a sentence on where it belongs.
    */
-  static SqlParseException withPosition(SqlParseException e) {
+  static SqlParseException withPosition(SqlParseException e, String sql) {
     final SqlParserPos pos = e.getPos();
-    final String message = String.valueOf(e.getMessage());
-    if (pos == null || pos.getLineNum() <= 0 || message.contains("line " + pos.getLineNum())) {
+    String message = String.valueOf(e.getMessage());
+    if (isMisplacedEmit(e, sql)) {
+      final int endOfFirstLine = message.indexOf('\n');
+      final String hint = " EMIT CHANGES and EMIT FINAL may only end the statement's own SELECT"
+          + " (after FROM, WHERE, GROUP BY, HAVING; before ORDER BY and LIMIT),"
+          + " not a sub-query or a branch of a UNION.";
+      message = endOfFirstLine < 0
+          ? message + hint
+          : message.substring(0, endOfFirstLine) + hint + message.substring(endOfFirstLine);
+    }
+    if (pos != null && pos.getLineNum() > 0 && !message.contains("line " + pos.getLineNum())) {
+      final String where = pos.getLineNum() == pos.getEndLineNum()
+              && pos.getColumnNum() == pos.getEndColumnNum()
+          ? String.format(Locale.ROOT, "At line %d, column %d", pos.getLineNum(),
+              pos.getColumnNum())
+          : String.format(Locale.ROOT, "From line %d, column %d to line %d, column %d",
+              pos.getLineNum(), pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum());
+      message = where + ": " + message;
+    }
+    if (message.equals(e.getMessage())) {
       return e;
     }
-    final String where = pos.getLineNum() == pos.getEndLineNum()
-            && pos.getColumnNum() == pos.getEndColumnNum()
-        ? String.format("At line %d, column %d", pos.getLineNum(), pos.getColumnNum())
-        : String.format("From line %d, column %d to line %d, column %d", pos.getLineNum(),
-            pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum());
-    return new SqlParseException(where + ": " + message, pos, e.getExpectedTokenSequences(),
+    return new SqlParseException(message, pos, e.getExpectedTokenSequences(),
         e.getTokenImages(), e.getCause());
+  }
+
+  /**
+   * Whether the parser stopped at an EMIT clause, i.e. found one where none may be. (Calcite
+   * rewrites the message of an error at a keyword and drops the token, so this reads the
+   * statement at the error's position.)
+   */
+  private static boolean isMisplacedEmit(SqlParseException e, String sql) {
+    if (!(e.getCause() instanceof ParseException)) {
+      return false;
+    }
+    final Token current = ((ParseException) e.getCause()).currentToken;
+    if (current != null && current.next != null) {
+      return current.next.kind == RunnelSqlParserImplConstants.EMIT_CHANGES
+          || current.next.kind == RunnelSqlParserImplConstants.EMIT_FINAL;
+    }
+    final SqlParserPos pos = e.getPos();
+    return pos != null && EMIT_CLAUSE.matcher(textAt(sql, pos)).matches();
+  }
+
+  private static final Pattern EMIT_CLAUSE =
+      Pattern.compile("(?is)EMIT\\b.*\\b(CHANGES|FINAL)");
+
+  /** The text from {@code pos} to its end, counting lines and columns as JavaCC does. */
+  private static String textAt(String sql, SqlParserPos pos) {
+    final int start = offsetOf(sql, pos.getLineNum(), pos.getColumnNum());
+    final int end = offsetOf(sql, pos.getEndLineNum(), pos.getEndColumnNum());
+    return start < 0 || end < start ? "" : sql.substring(start, Math.min(end + 1, sql.length()));
+  }
+
+  /** The index of the character at 1-based {@code line} and {@code column}, or -1. */
+  private static int offsetOf(String sql, int line, int column) {
+    int currentLine = 1;
+    int i = 0;
+    while (currentLine < line && i < sql.length()) {
+      final char c = sql.charAt(i++);
+      if (c == '\n' || (c == '\r' && (i == sql.length() || sql.charAt(i) != '\n'))) {
+        currentLine++;
+      }
+    }
+    final int offset = i + column - 1;
+    return currentLine == line && column > 0 && offset < sql.length() ? offset : -1;
   }
 }

@@ -82,8 +82,10 @@ public final class SqlEmitFinal extends SqlCall {
       writer.fetchOffset(orderBy.fetch, orderBy.offset);
       writer.endList(frame);
     } else {
-      final SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.SIMPLE);
-      query.unparse(writer, 0, 0);
+      // A query frame, like SqlOrderBy's, so that the query is written without parentheses.
+      final SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.ORDER_BY);
+      query.unparse(writer, SqlOrderBy.OPERATOR.getLeftPrec(),
+          SqlOrderBy.OPERATOR.getRightPrec());
       writer.keyword(EmitMode.FINAL.sql());
       writer.endList(frame);
     }
