@@ -18,6 +18,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserImplFactory;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * Parses Runnel SQL: Calcite's grammar plus topic DDL, consumer-group and query administration,
@@ -43,6 +44,18 @@ public final class RunnelParser {
    */
   public static final int IDENTIFIER_MAX_LENGTH = 249;
 
+  /**
+   * The SQL dialect rules: Calcite's {@link SqlConformanceEnum#LENIENT}, the one built-in
+   * conformance that accepts both {@code !=} and {@code OFFSET m LIMIT n} (besides
+   * {@code LIMIT n OFFSET m}); it also accepts what people used to other databases type:
+   * {@code GROUP BY} an alias or ordinal, a {@code HAVING} alias, {@code LIMIT m, n},
+   * {@code MINUS}, plural time units. It is an enum constant on purpose: Calcite's JDBC layer and
+   * its {@code Frameworks} planner carry the conformance as a connection property, which must
+   * name a {@link SqlConformanceEnum} (a custom {@code SqlConformance} class fails there with
+   * "Property ... not valid for enum"). The validator must use the same value.
+   */
+  public static final SqlConformanceEnum CONFORMANCE = SqlConformanceEnum.LENIENT;
+
   /** The parser configuration of every Runnel statement, for Calcite's planner and JDBC too. */
   public static final SqlParser.Config CONFIG = SqlParser.config()
       .withParserFactory(RunnelSqlParserImpl.FACTORY)
@@ -51,7 +64,7 @@ public final class RunnelParser {
       .withQuotedCasing(Casing.UNCHANGED)
       .withCaseSensitive(false)
       .withIdentifierMaxLength(IDENTIFIER_MAX_LENGTH)
-      .withConformance(RunnelConformance.INSTANCE);
+      .withConformance(CONFORMANCE);
 
   private RunnelParser() {
   }

@@ -31,7 +31,7 @@ public final class RunnelSqlDialect extends SqlDialect {
           .withUnquotedCasing(Casing.UNCHANGED)
           .withQuotedCasing(Casing.UNCHANGED)
           .withCaseSensitive(false)
-          .withConformance(RunnelConformance.INSTANCE));
+          .withConformance(RunnelParser.CONFORMANCE));
 
   /** What the lexer reads as one unquoted identifier (Calcite's LETTER/DIGIT, ASCII part). */
   private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");

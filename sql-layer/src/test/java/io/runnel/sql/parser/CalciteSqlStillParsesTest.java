@@ -96,12 +96,13 @@ class CalciteSqlStillParsesTest {
     assertThat(explain.withImplementation()).isFalse();
   }
 
-  @Test void bangEqualAndOffsetBeforeLimitAreAllowed() {
+  @Test void lenientConformanceAllowsBangEqualAndEveryLimitSpelling() {
     assertThat(roundTrip("SELECT * FROM t WHERE a != 1")).isEqualTo("SELECT * FROM t WHERE a <> 1");
     assertThat(roundTrip("SELECT * FROM t OFFSET 5 LIMIT 10"))
         .isEqualTo("SELECT * FROM t LIMIT 10 OFFSET 5");
-    assertThat(parseError("SELECT * FROM t LIMIT 5, 10").getMessage())
-        .contains("LIMIT start, count");
+    assertThat(roundTrip("SELECT * FROM t LIMIT 5, 10"))
+        .isEqualTo("SELECT * FROM t LIMIT 10 OFFSET 5");
+    assertThat(roundTrip("SELECT * FROM t LIMIT ALL")).isEqualTo("SELECT * FROM t");
   }
 
   @Test void unquotedNamesKeepTheirCase() {
