@@ -44,6 +44,10 @@ public final class RunnelParser {
    */
   public static final int IDENTIFIER_MAX_LENGTH = 249;
 
+  /** The text of an EMIT_CHANGES or EMIT_FINAL token. */
+  private static final Pattern EMIT_CLAUSE =
+      Pattern.compile("(?is)EMIT\\b.*\\b(CHANGES|FINAL)");
+
   /**
    * The SQL dialect rules: Calcite's {@link SqlConformanceEnum#LENIENT}, the one built-in
    * conformance that accepts both {@code !=} and {@code OFFSET m LIMIT n} (besides
@@ -70,17 +74,22 @@ public final class RunnelParser {
   }
 
   /**
-   * Parses exactly one statement (a trailing semicolon is not allowed; use
-   * {@link #parseStatements} for scripts).
+   * Parses exactly one statement, which may end in a semicolon (as JDBC tools often send it).
    *
-   * @throws SqlParseException if {@code sql} is not one well-formed statement
+   * @throws SqlParseException if {@code sql} is not one well-formed statement: a syntax error,
+   *     no statement at all, or more than one
    */
   public static SqlNode parse(String sql) throws SqlParseException {
-    try {
-      return SqlParser.create(nonEmpty(sql), CONFIG).parseStmt();
-    } catch (SqlParseException e) {
-      throw withPosition(e, sql);
+    final List<SqlNode> statements = parseStatements(sql);
+    if (statements.size() == 1) {
+      return statements.get(0);
     }
+    if (statements.isEmpty()) {
+      throw error(new SqlParserPos(1, 1), RunnelParserResource.RESOURCE.emptyStatement()
+          .ex().getMessage());
+    }
+    throw error(statements.get(1).getParserPosition(), RunnelParserResource.RESOURCE
+        .oneStatementExpected(statements.size()).ex().getMessage());
   }
 
   /**
@@ -97,6 +106,10 @@ public final class RunnelParser {
       throw withPosition(e, sql);
     }
     return List.copyOf(statements.getList());
+  }
+
+  private static SqlParseException error(SqlParserPos pos, String message) {
+    return withPosition(new SqlParseException(message, pos, null, null, null), "");
   }
 
   /**
@@ -191,9 +204,6 @@ public final class RunnelParser {
     final SqlParserPos pos = e.getPos();
     return pos != null && EMIT_CLAUSE.matcher(textAt(sql, pos)).matches();
   }
-
-  private static final Pattern EMIT_CLAUSE =
-      Pattern.compile("(?is)EMIT\\b.*\\b(CHANGES|FINAL)");
 
   /** The text from {@code pos} to its end, counting lines and columns as JavaCC does. */
   private static String textAt(String sql, SqlParserPos pos) {

@@ -52,6 +52,12 @@ public interface RunnelParserResource {
   @BaseMessage("OFFSET must be a whole number between 0 and 9223372036854775807, not {0}")
   ExInst<SqlValidatorException> invalidResetOffset(String value);
 
+  @BaseMessage("Empty statement: there is no SQL to run")
+  ExInst<SqlValidatorException> emptyStatement();
+
+  @BaseMessage("Expected one statement, found {0,number,#}; run them one at a time")
+  ExInst<SqlValidatorException> oneStatementExpected(int count);
+
   @BaseMessage("Query id must not be empty")
   ExInst<SqlValidatorException> emptyQueryId();
 }

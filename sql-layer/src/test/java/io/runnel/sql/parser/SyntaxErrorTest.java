@@ -79,7 +79,17 @@ class SyntaxErrorTest {
   @Test void emptyStatement() {
     for (String sql : new String[] {"", " ", "-- nothing\n"}) {
       final SqlParseException e = parseError(sql);
-      assertThat(e.getMessage()).as(sql).startsWith("Encountered \"<EOF>\" at line 1, column");
+      assertThat(e.getMessage()).as(sql)
+          .isEqualTo("At line 1, column 1: Empty statement: there is no SQL to run");
     }
+  }
+
+  @Test void oneStatementMayEndInASemicolonButNotBeFollowedByAnother() throws Exception {
+    assertThat(RunnelParser.parse("SHOW TOPICS;")).isNotNull();
+    assertThat(RunnelParser.parse("SELECT 1 ; -- done\n")).isNotNull();
+
+    final SqlParseException e = parseError("SELECT 1;\n  SELECT 2; SELECT 3");
+    assertThat(e.getMessage()).isEqualTo("From line 2, column 3 to line 2, column 10: "
+        + "Expected one statement, found 3; run them one at a time");
   }
 }
