@@ -446,6 +446,8 @@ public final class SuiteRunner {
         Map<String, Object> details = Collections.synchronizedMap(new LinkedHashMap<>());
         Optional<ProcessHandle> server = sut.serverProcess();
         double serverCpu0 = server.map(ProcessTree::cpuSeconds).orElse(Double.NaN);
+        double allServersCpu0 = allServersCpuSeconds();
+        double machineCpu0 = ProcessTree.machineBusySeconds();
         double clientCpu0 = clientCpuSeconds();
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
@@ -470,9 +472,14 @@ public final class SuiteRunner {
             error = "interrupted";
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        double clientCpu = clientCpuSeconds() - clientCpu0;
+        double machineCpu = ProcessTree.machineBusySeconds() - machineCpu0;
+        double otherCpu = machineCpu - clientCpu - (allServersCpuSeconds() - allServersCpu0);
         Map<String, Object> allDetails = new LinkedHashMap<>(details);
-        allDetails.put("clientCpuSeconds", round3(clientCpuSeconds() - clientCpu0));
+        allDetails.put("clientCpuSeconds", round3(clientCpu));
         server.ifPresent(p -> allDetails.put("serverCpuSeconds", round3(ProcessTree.cpuSeconds(p) - serverCpu0)));
+        // CPU that neither the suite nor its servers used: other work on a shared machine.
+        allDetails.put("otherCpuCores", round3(Math.max(0, otherCpu) / wall));
         boolean warmup = phase == Phase.WARMUP || phase == Phase.LOAD;
         RunRecord record = new RunRecord(phase.name(), sut.side().name(), pair, warmup, operation, topic,
                 startedAt.truncatedTo(ChronoUnit.MILLIS).toString(), round3(wall), Map.copyOf(metrics),
@@ -531,6 +538,14 @@ public final class SuiteRunner {
             parts.add("bytes on disk unknown: " + details.get("diskUsageError"));
         }
         return parts.isEmpty() ? "done" : String.join(", ", parts);
+    }
+
+    private double allServersCpuSeconds() {
+        double sum = 0;
+        for (SystemUnderTest s : systems.values()) {
+            sum += s.serverProcess().map(ProcessTree::cpuSeconds).orElse(0.0);
+        }
+        return sum;
     }
 
     private static double clientCpuSeconds() {

@@ -19,8 +19,9 @@ public final class KafkaClientSettings {
     /** Wait up to 5 ms for a batch to fill (default 5 ms since Kafka 4.0; set explicitly). */
     public static final int LINGER_MS = 5;
     /**
-     * Records per poll(). Kafka's default 500 costs a little per call; 10,000 is what throughput-minded
-     * users set (measured faster here, see docs/performance.md).
+     * Records per poll() (default 500), raised as throughput-minded users do. On this machine it made
+     * no measurable difference once warm (1.3–1.5 M rows/s either way): the consumer's fetch, zstd
+     * decompression and record parsing dominate, not the poll loop.
      */
     public static final int MAX_POLL_RECORDS = 10_000;
 

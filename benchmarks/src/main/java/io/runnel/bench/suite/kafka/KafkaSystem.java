@@ -114,13 +114,12 @@ public final class KafkaSystem implements SystemUnderTest {
             producer.partitionsFor(topic); // metadata before the clock starts
             SendErrors errors = new SendErrors();
             long start = System.nanoTime();
-            long deadline = start + timeoutNanos;
             for (int i = 0; i < rows; i++) {
                 producer.send(new ProducerRecord<>(topic, OrderBinaryCodec.encode(data.row(i))), errors);
                 if ((i & 0x3fff) == 0x3fff) {
                     progress.rowsDone(i + 1);
                     errors.throwIfAny();
-                    if (System.nanoTime() > deadline) {
+                    if (System.nanoTime() - start > timeoutNanos) {
                         throw new TimeoutException("produced " + (i + 1) + " of " + rows + " rows before the time limit");
                     }
                 }
@@ -151,7 +150,6 @@ public final class KafkaSystem implements SystemUnderTest {
         long expected = data.expectedChecksum(rows, projection);
         RowChecksum checksum = new RowChecksum();
         long start = System.nanoTime();
-        long deadline = start + timeoutNanos;
         long read = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = openConsumer(topic)) {
             while (read < rows) {
@@ -168,7 +166,7 @@ public final class KafkaSystem implements SystemUnderTest {
                     }
                 }
                 progress.rowsDone(read);
-                if (read < rows && System.nanoTime() > deadline) {
+                if (read < rows && System.nanoTime() - start > timeoutNanos) {
                     throw new TimeoutException("read " + read + " of " + rows + " rows before the time limit");
                 }
             }
@@ -198,7 +196,6 @@ public final class KafkaSystem implements SystemUnderTest {
             throws Exception {
         Map<String, Long> expected = data.expectedSumsByCustomer(rows);
         long start = System.nanoTime();
-        long deadline = start + timeoutNanos;
         // As a user would write it: decode each value, add its amount to its customer's sum.
         Map<String, Long> sums = new HashMap<>();
         long read = 0;
@@ -213,7 +210,7 @@ public final class KafkaSystem implements SystemUnderTest {
                     read++;
                 }
                 progress.rowsDone(read);
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() - start > timeoutNanos) {
                     throw new TimeoutException("aggregated " + read + " of " + rows + " rows before the time limit");
                 }
             }

@@ -35,6 +35,24 @@ public final class ProcessTree {
         return any ? ticks / TICKS_PER_SECOND : Double.NaN;
     }
 
+    /**
+     * CPU seconds the whole machine has spent busy since boot (all cores: user, nice, system, irq,
+     * softirq, steal from /proc/stat), or NaN off Linux. The difference over a run, minus the
+     * suite's own processes, is the work of others on a shared machine.
+     */
+    public static double machineBusySeconds() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII).get(0);
+            String[] f = first.trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal …
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            return busy / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);

@@ -16,6 +16,9 @@ public final class ResultTable {
         "metric", "unit", "Kafka", "spread", "Runnel", "spread", "Runnel÷Kafka", "per pair", "target", "verdict"
     };
 
+    /** Average cores used by other processes during a run above which the run is flagged. */
+    static final double DISTURBED_CORES = 0.2;
+
     private ResultTable() {}
 
     /** The rows of the table, header first. */
@@ -117,6 +120,16 @@ public final class ResultTable {
             if (!m.runnelStatus().equals("ok") && !m.runnelStatus().startsWith("not available")) {
                 notes.add("* " + m.title() + ", Runnel " + m.runnelStatus());
             }
+        }
+        long measured = result.runs().stream().filter(r -> !r.warmup()).count();
+        long disturbed = result.runs().stream()
+                .filter(r -> !r.warmup() && r.details().get("otherCpuCores") instanceof Number n
+                        && n.doubleValue() > DISTURBED_CORES)
+                .count();
+        if (disturbed > 0) {
+            notes.add(String.format(Locale.ROOT, "* %d of %d measured runs shared the machine with other work (more than"
+                    + " %.2f cores busy outside the suite and its servers; runs[].details.otherCpuCores): treat their"
+                    + " figures with care.", disturbed, measured, DISTURBED_CORES));
         }
         result.notes().forEach(n -> notes.add("* " + n));
         return notes;

@@ -102,7 +102,6 @@ public final class RunnelSystem implements SystemUnderTest {
             long timeoutNanos) throws Exception {
         try (Connection c = connect(acks); PreparedStatement ps = c.prepareStatement(RunnelSql.insert(topic))) {
             long start = System.nanoTime();
-            long deadline = start + timeoutNanos;
             int inBatch = 0;
             for (int i = 0; i < rows; i++) {
                 bind(ps, data.row(i));
@@ -111,7 +110,7 @@ public final class RunnelSystem implements SystemUnderTest {
                     checkUpdateCounts(ps.executeBatch(), inBatch);
                     inBatch = 0;
                     progress.rowsDone(i + 1);
-                    if (i < rows - 1 && System.nanoTime() > deadline) {
+                    if (i < rows - 1 && System.nanoTime() - start > timeoutNanos) {
                         throw new TimeoutException("inserted " + (i + 1) + " of " + rows + " rows before the time limit");
                     }
                 }
@@ -154,7 +153,6 @@ public final class RunnelSystem implements SystemUnderTest {
         long expected = data.expectedChecksum(rows, projection);
         RowChecksum checksum = new RowChecksum();
         long start = System.nanoTime();
-        long deadline = start + timeoutNanos;
         long read = 0;
         try (Connection c = connect(Acks.ALL); Statement st = c.createStatement()) {
             open.add(st);
@@ -168,7 +166,7 @@ public final class RunnelSystem implements SystemUnderTest {
                 }
                 if ((++read & 0x3fff) == 0) {
                     progress.rowsDone(read);
-                    if (System.nanoTime() > deadline) {
+                    if (System.nanoTime() - start > timeoutNanos) {
                         throw new TimeoutException("read " + read + " of " + rows + " rows before the time limit");
                     }
                 }

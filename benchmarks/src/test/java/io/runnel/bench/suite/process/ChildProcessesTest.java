@@ -50,7 +50,9 @@ class ChildProcessesTest {
     }
 
     @Test
-    void cpuSecondsOfThisJvm() {
-        assertThat(ProcessTree.cpuSeconds(ProcessHandle.current())).isGreaterThan(0.0);
+    void cpuSecondsOfThisJvmAndTheMachine() {
+        double own = ProcessTree.cpuSeconds(ProcessHandle.current());
+        assertThat(own).isGreaterThan(0.0);
+        assertThat(ProcessTree.machineBusySeconds()).isGreaterThanOrEqualTo(own);
     }
 }
