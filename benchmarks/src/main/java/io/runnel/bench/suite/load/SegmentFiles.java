@@ -34,6 +34,11 @@ public final class SegmentFiles {
         if (dirs.isEmpty()) {
             throw new IOException("no directory of the topic under " + parent + " (rule: " + rule + ")");
         }
+        return count(dirs, counted, rule);
+    }
+
+    /** Sums the regular files accepted by {@code counted} under {@code dirs}, recursively. */
+    public static DiskUsage count(List<Path> dirs, Predicate<Path> counted, String rule) throws IOException {
         long bytes = 0;
         int files = 0;
         Map<String, Long> byExtension = new TreeMap<>();

@@ -46,10 +46,24 @@ class SegmentFilesTest {
         assertThat(segs.bytes()).isEqualTo(300);
         assertThat(segs.rule()).startsWith("*.seg");
 
+        assertThat(segs.directories()).hasSize(1);
+
         file(dataDir.resolve("topics/orders_x_001/p0/data.arrow"), 200);
         file(dataDir.resolve("topics/orders_x_001/p0/index"), 10);
         DiskUsage all = RunnelDiskLayout.count(dataDir, "orders_x_001");
         assertThat(all.bytes()).isEqualTo(210);
         assertThat(all.rule()).contains("every regular file");
+
+        assertThatThrownBy(() -> RunnelDiskLayout.count(dataDir, "orders_missing_009"))
+                .hasMessageContaining("adjust RunnelDiskLayout");
+    }
+
+    @Test
+    void runnelTopicDirectoriesMayLiveDeeper(@TempDir Path dataDir) throws Exception {
+        file(dataDir.resolve("brokers/1/logs/orders_lat_004-0/00000000000000000000.seg"), 64);
+        file(dataDir.resolve("brokers/1/logs/orders_lat_004-1/00000000000000000000.seg"), 36);
+        DiskUsage du = RunnelDiskLayout.count(dataDir, "orders_lat_004");
+        assertThat(du.bytes()).isEqualTo(100);
+        assertThat(du.rule()).contains("brokers/1/logs/orders_lat_004[-<partition>]");
     }
 }
