@@ -92,7 +92,7 @@ public record SuiteConfig(
 
     /** About a minute: 1M rows, one pair, 5 s latency runs. */
     public static SuiteConfig quick(Paths paths) {
-        return new SuiteConfig("quick", 1_000_000, 1, 300_000, DEFAULT_LATENCY_RATE, 5, 2, 1, 42,
+        return new SuiteConfig("quick", 1_000_000, 1, 500_000, DEFAULT_LATENCY_RATE, 5, 2, 1, 42,
                 EnumSet.allOf(Scenario.class), 300, false, paths);
     }
 

@@ -70,6 +70,7 @@ public final class ResultTable {
             }
         }
         footnotes(result).forEach(n -> sb.append(n).append('\n'));
+        environment(result).forEach(n -> sb.append("  ").append(n).append('\n'));
         return sb.toString();
     }
 
@@ -86,7 +87,33 @@ public final class ResultTable {
         }
         sb.append('\n');
         footnotes(result).forEach(n -> sb.append("- ").append(n.replaceFirst("^\\* ", "")).append('\n'));
+        environment(result).forEach(n -> sb.append("- ").append(n).append('\n'));
         return sb.toString();
+    }
+
+    /** Machine, JVMs (versions and flags) and load: what a reader needs to weigh the figures. */
+    @SuppressWarnings("unchecked")
+    static List<String> environment(SuiteResult result) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Object> env = result.environment();
+        Map<String, Object> machine = (Map<String, Object>) env.getOrDefault("machine", Map.of());
+        lines.add(String.format(Locale.ROOT, "machine: %s cores, %s, %s; load average %s at start, %s at end",
+                machine.get("cores"), machine.get("cpu"), machine.get("os"), machine.get("loadAverageAtStart"),
+                machine.get("loadAverageAtEnd")));
+        Map<String, Object> client = (Map<String, Object>) env.getOrDefault("clientJvm", Map.of());
+        lines.add("clients' JVM (both sides' clients, one run at a time): Java " + client.get("javaVersion") + ", flags "
+                + client.get("flags"));
+        Map<String, Object> kafkaJvm = (Map<String, Object>) result.kafka().getOrDefault("brokerJvm", Map.of());
+        if (!kafkaJvm.isEmpty()) {
+            lines.add("Kafka " + result.kafka().get("version") + " broker JVM: " + kafkaJvm.get("javaVersion") + ", flags "
+                    + kafkaJvm.get("flags"));
+        }
+        Map<String, Object> runnelJvm = (Map<String, Object>) result.runnel().getOrDefault("serverJvm", Map.of());
+        if (!runnelJvm.isEmpty()) {
+            lines.add("Runnel " + result.runnel().get("version") + " server JVM: " + runnelJvm.get("javaVersion")
+                    + ", flags " + runnelJvm.get("flags"));
+        }
+        return lines;
     }
 
     static String heading(SuiteResult result) {
