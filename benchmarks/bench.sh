@@ -20,6 +20,8 @@ cd "$ROOT"
 
 CLASSPATH_FILE="$ROOT/benchmarks/target/suite.classpath"
 PID_FILE="$ROOT/benchmarks/target/bench-servers.pids"
+# The servers' data and logs live in a temporary directory under here (or under --work-dir).
+WORK_PARENT="$ROOT/benchmarks/target/bench-work"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # 3 GB: the 10M-row dataset (≈0.6 GB of Order objects) plus client buffers; fixed size so that no
 # run pays for heap growth.
@@ -41,8 +43,9 @@ if needs_build; then
 fi
 
 cleanup() {
-  # The suite stops its servers itself (also on Ctrl-C); this is for a suite JVM that died hard.
-  [[ -s "$PID_FILE" ]] || return 0
+  # The suite stops its servers and deletes their data itself (also on Ctrl-C); this is for a
+  # suite JVM that died too hard to do so (SIGKILL, out of memory).
+  [[ -s "$PID_FILE" ]] || { rm -f "$PID_FILE"; return 0; }
   while read -r pid name; do
     [[ -n "${pid:-}" ]] || continue
     if kill -0 "$pid" 2>/dev/null; then
@@ -52,10 +55,21 @@ cleanup() {
     fi
   done < "$PID_FILE"
   rm -f "$PID_FILE"
+  if [[ -z "$USER_WORK_DIR" ]]; then
+    sleep 2 # let the servers exit before their files go
+    rm -rf "$WORK_PARENT"/runnel-bench-*
+  fi
 }
 trap cleanup EXIT
+
+USER_WORK_DIR=""
+for arg in "$@"; do
+  [[ "$arg" == --work-dir* ]] && USER_WORK_DIR=yes
+done
+WORK_ARGS=()
+[[ -n "$USER_WORK_DIR" ]] || WORK_ARGS=(--work-dir "$WORK_PARENT")
 
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 "$JAVA" $BENCH_JAVA_OPTS -Djava.awt.headless=true --add-opens=java.base/java.nio=ALL-UNNAMED \
   -cp "$ROOT/benchmarks/target/classes:$(cat "$CLASSPATH_FILE")" \
-  io.runnel.bench.suite.BenchSuite --repo-root "$ROOT" --pid-file "$PID_FILE" "$@"
+  io.runnel.bench.suite.BenchSuite --repo-root "$ROOT" --pid-file "$PID_FILE" "${WORK_ARGS[@]}" "$@"

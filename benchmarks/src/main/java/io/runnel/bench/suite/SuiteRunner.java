@@ -78,6 +78,9 @@ public final class SuiteRunner {
         Files.createDirectories(config.paths().workDir());
         Path workDir = Files.createTempDirectory(config.paths().workDir(), "runnel-bench-");
         ChildProcesses children = new ChildProcesses(config.paths().pidFile());
+        if (!config.paths().keepData()) {
+            children.afterShutdownHook(() -> deleteRecursively(workDir)); // Ctrl-C: no finally runs
+        }
         List<Long> serverPids = new ArrayList<>();
         try {
             progress.phase("setup: " + config.mode() + " run, " + describeSizes());

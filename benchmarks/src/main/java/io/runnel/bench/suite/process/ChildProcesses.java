@@ -28,6 +28,7 @@ public final class ChildProcesses {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
     private final Map<Long, Entry> running = new LinkedHashMap<>();
+    private final List<Runnable> afterHook = new ArrayList<>();
     private final Path pidFile;
     private final Thread hook;
 
@@ -38,6 +39,14 @@ public final class ChildProcesses {
         this.pidFile = pidFile;
         this.hook = new Thread(this::stopAllFromHook, "bench-child-processes-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Runs {@code cleanup} in the shutdown hook after every process has stopped (e.g. deleting the
+     * servers' data directory on Ctrl-C). Not run by {@link #stopAll()}: the caller cleans up itself.
+     */
+    public synchronized void afterShutdownHook(Runnable cleanup) {
+        afterHook.add(cleanup);
     }
 
     /** Starts to track {@code process}; from now on it is stopped at the latest on JVM exit. */
@@ -74,6 +83,17 @@ public final class ChildProcesses {
             System.err.println("bench: stopping the servers this run started (" + describeRunning() + ")");
         }
         stopEverything();
+        List<Runnable> cleanups;
+        synchronized (this) {
+            cleanups = new ArrayList<>(afterHook);
+        }
+        for (Runnable cleanup : cleanups) {
+            try {
+                cleanup.run();
+            } catch (RuntimeException e) {
+                System.err.println("bench: cleanup after stopping the servers failed: " + e);
+            }
+        }
     }
 
     private void stopEverything() {
