@@ -17,14 +17,15 @@ public final class RunnelAvailability {
     public static Optional<String> whyUnavailable(Path repoRoot) {
         Path launcher = repoRoot.resolve("runnel");
         if (!Files.isRegularFile(launcher)) {
-            return Optional.of("the Runnel server has not landed in this checkout: no ./runnel launcher at " + repoRoot);
+            return Optional.of("the Runnel server has not landed in this checkout (no ./runnel launcher)");
         }
         if (!Files.isExecutable(launcher)) {
             return Optional.of(launcher + " is not executable");
         }
         Path serverSources = repoRoot.resolve("server/src/main/java/io/runnel/server");
         if (!Files.isDirectory(serverSources)) {
-            return Optional.of("the Runnel server has not landed in this checkout: no " + repoRoot.relativize(serverSources));
+            return Optional.of("the Runnel server has not landed in this checkout (no "
+                    + repoRoot.relativize(serverSources) + ")");
         }
         try {
             Class.forName(DRIVER_CLASS);
