@@ -32,6 +32,9 @@ public final class RunnelAvailability {
         } catch (ClassNotFoundException e) {
             return Optional.of("the JDBC driver class " + DRIVER_CLASS
                     + " is not on the suite's class path (rebuild: benchmarks/bench.sh rebuilds when sources change)");
+        } catch (LinkageError e) {
+            return Optional.of("the JDBC driver class " + DRIVER_CLASS + " cannot be loaded: " + e
+                    + " (a dependency of the driver is missing from the suite's class path)");
         }
         return Optional.empty();
     }

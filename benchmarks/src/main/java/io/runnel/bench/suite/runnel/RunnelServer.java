@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>Not thread-safe; {@link #close()} is idempotent, and the process is registered with
  * {@link ChildProcesses} so that it stops on Ctrl-C.
  */
-public final class RunnelServer implements AutoCloseable {
+public final class RunnelServer implements RunnelEndpoint {
     static final Pattern READY = Pattern.compile("Runnel (\\S+) ready: (jdbc:runnel://\\S+)");
 
     /** The server's announcement that it accepts connections. */
@@ -115,23 +115,28 @@ public final class RunnelServer implements AutoCloseable {
         }
     }
 
+    @Override
     public String jdbcUrl() {
         return ready.jdbcUrl();
     }
 
+    @Override
     public String version() {
         return ready.version();
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
 
+    @Override
     public ProcessHandle process() {
         return process.toHandle();
     }
 
     /** What to record about the server's JVM (the java process under the launcher). */
+    @Override
     public Map<String, Object> describeJvm() {
         Map<String, Object> jvm = new LinkedHashMap<>();
         Optional<List<String>> java = ProcessTree.javaCommandLine(process.toHandle());

@@ -53,15 +53,19 @@ public final class RunnelSystem implements SystemUnderTest {
     public static final long LATENCY_BATCH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long LATENCY_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final RunnelServer server;
+    private final RunnelEndpoint server;
     private final int partitions;
     /** JDBC objects of the running operation; closed by {@link #abort()} from another thread. */
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
 
-    public RunnelSystem(RunnelServer server, int partitions) throws ClassNotFoundException {
+    public RunnelSystem(RunnelEndpoint server, int partitions) {
         this.server = server;
         this.partitions = partitions;
-        Class.forName(RunnelAvailability.DRIVER_CLASS); // registers the driver even without ServiceLoader
+        try {
+            Class.forName(RunnelAvailability.DRIVER_CLASS); // registers the driver even without ServiceLoader
+        } catch (ClassNotFoundException | LinkageError e) {
+            // DriverManager finds drivers through META-INF/services too; it says so if there is none
+        }
     }
 
     @Override
