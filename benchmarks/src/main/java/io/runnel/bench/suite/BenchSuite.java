@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench.sh",
         mixinStandardHelpOptions = true,
+        version = "Runnel vs Apache Kafka side-by-side suite, results format " + SuiteResult.FORMAT_VERSION,
         sortOptions = false,
         description = {
             "Runs Runnel and Apache Kafka side by side on this machine and prints a table of Runnel ÷ Kafka ratios"
@@ -84,7 +85,7 @@ public final class BenchSuite implements Callable<Integer> {
     @Option(names = "--repo-root", paramLabel = "DIR", description = "the Runnel checkout (found from the working directory)")
     Path repoRoot;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "parent of the run's temporary directory (java.io.tmpdir)")
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "parent of the run's temporary directory (bench.sh: benchmarks/target/bench-work)")
     Path workDir;
 
     @Option(names = "--keep-data", description = "keep the servers' data and logs after the run")
