@@ -75,7 +75,13 @@ public record TopicConfig(
                 case "partitions" -> partitions = intIn(key, value, 1, MAX_PARTITIONS);
                 case "replication_factor" -> replicationFactor = intIn(key, value, 1, 100);
                 case "min_insync_replicas" -> minInsync = intIn(key, value, 1, 100);
-                case "retention" -> retentionMs = Durations.parseMs(key, value);
+                case "retention" -> {
+                    retentionMs = Durations.parseMs(key, value);
+                    if (retentionMs == 0) {
+                        throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE,
+                                "retention must be positive or 'forever', not '" + value + "'");
+                    }
+                }
                 case "retention_bytes" -> retentionBytes = DataSizes.parseBytes(key, value);
                 case "segment_bytes" -> segmentBytes = longIn(key, DataSizes.parseBytes(key, value), 1L << 20, 1L << 30);
                 case "segment_ms" -> segmentMs = longIn(key, Durations.parseMs(key, value), 1_000, Long.MAX_VALUE);
