@@ -115,7 +115,10 @@ public record TopicConfig(
                 segmentMs, compression, timestampColumn, unclean, maxBatchBytes);
     }
 
-    /** Every option with its current value as text, in the documented order (DESCRIBE, sys.topics). */
+    /**
+     * Every option with its current value as text, in the documented order (DESCRIBE, sys.topics);
+     * {@code compression_level} only with zstd. {@code DEFAULTS.with(c.toOptions())} equals {@code c}.
+     */
     public Map<String, String> toOptions() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("partitions", Integer.toString(partitions));
@@ -126,7 +129,10 @@ public record TopicConfig(
         m.put("segment_bytes", DataSizes.format(segmentBytes));
         m.put("segment_ms", Durations.format(segmentMs));
         m.put("compression", codecName(compression.codec()));
-        m.put("compression_level", Integer.toString(compression.level()));
+        if (compression.codec() == Compression.Codec.ZSTD) {
+            // Only zstd has levels; with() refuses compression_level for the other codecs.
+            m.put("compression_level", Integer.toString(compression.level()));
+        }
         m.put("timestamp", timestampColumn == null ? "append" : timestampColumn);
         m.put("unclean_leader_election", Boolean.toString(uncleanLeaderElection));
         m.put("max_batch_bytes", DataSizes.format(maxBatchBytes));

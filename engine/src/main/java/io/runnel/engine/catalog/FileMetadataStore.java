@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * The single-node catalog: one JSON file per topic ({@link TopicCodec}) in {@code <data>/meta/topics/},
  * named by the lower-cased topic name ({@code orders.json}), so that names unique case-insensitively
  * are also unique on case-insensitive file systems. Each write goes through {@link AtomicFiles}
- * (temp file, fsync, atomic rename, fsync of the directory): after a crash an entry is the old one
- * or the new one. Versions are checked against an in-memory copy loaded at open; this process is
+ * (temp file in {@code <data>/meta/tmp/}, fsync, atomic rename, fsync of the directory): after a crash
+ * an entry is the old one or the new one. (The temp files live in their own directory because a
+ * 249-character name plus {@code .json.tmp} would exceed the 255 bytes a file name may have, and
+ * because no suffix can tell a temp file from a topic whose name ends in it.) Versions are checked against an in-memory copy loaded at open; this process is
  * the directory's only writer (the engine holds a lock file on the data directory).
  *
  * <p>Thread-safe: writes are serialized by one lock; reads see the last completed write.
@@ -31,12 +33,14 @@ public final class FileMetadataStore implements MetadataStore {
     private static final String SUFFIX = ".json";
 
     private final Path dir;
+    private final Path tmpDir;
     private final ReentrantLock lock = new ReentrantLock();
     /** Lower-cased name to entry. Guarded by {@link #lock}. */
     private final Map<String, Versioned<TopicInfo>> entries = new HashMap<>();
 
-    private FileMetadataStore(Path dir) {
+    private FileMetadataStore(Path dir, Path tmpDir) {
         this.dir = dir;
+        this.tmpDir = tmpDir;
     }
 
     /**
@@ -45,18 +49,20 @@ public final class FileMetadataStore implements MetadataStore {
      *
      * @throws MetadataStoreException naming the file when an entry cannot be read
      */
-    public static FileMetadataStore open(Path dir) {
-        FileMetadataStore store = new FileMetadataStore(dir);
+    public static FileMetadataStore open(Path dir, Path tmpDir) {
+        FileMetadataStore store = new FileMetadataStore(dir, tmpDir);
         try {
             Files.createDirectories(dir);
+            Files.createDirectories(tmpDir);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(tmpDir)) {
+                for (Path file : files) {
+                    Files.deleteIfExists(file);
+                    LOG.info("Deleted {}: the leftover of an interrupted catalog write", file);
+                }
+            }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path file : files) {
                     String fileName = file.getFileName().toString();
-                    if (fileName.endsWith(AtomicFiles.TMP_SUFFIX)) {
-                        Files.deleteIfExists(file);
-                        LOG.info("Deleted {}: the leftover of an interrupted catalog write", file);
-                        continue;
-                    }
                     if (!fileName.endsWith(SUFFIX)) {
                         continue;
                     }
@@ -174,7 +180,7 @@ public final class FileMetadataStore implements MetadataStore {
     private void write(String key, TopicInfo topic, int version) {
         Path file = dir.resolve(key + SUFFIX);
         try {
-            AtomicFiles.write(file, TopicCodec.encode(topic, version));
+            AtomicFiles.write(file, TopicCodec.encode(topic, version), tmpDir.resolve(key + SUFFIX));
         } catch (IOException e) {
             throw new MetadataStoreException("cannot write catalog entry " + file + ": " + e, e);
         }

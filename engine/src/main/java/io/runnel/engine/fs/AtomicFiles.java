@@ -27,9 +27,16 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Replaces {@code file} with {@code bytes} atomically and durably. */
+    /** Replaces {@code file} with {@code bytes} atomically and durably, through {@code file.tmp}. */
     public static void write(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
+        write(file, bytes, file.resolveSibling(file.getFileName() + TMP_SUFFIX));
+    }
+
+    /**
+     * Replaces {@code file} with {@code bytes} atomically and durably, writing first to {@code tmp} (on
+     * the same file system; its directory is where leftovers of a crash must be looked for).
+     */
+    public static void write(Path file, byte[] bytes, Path tmp) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

@@ -66,9 +66,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * &lt;data&gt;/.lock                          held while an engine has the directory open
  * &lt;data&gt;/meta/topics/&lt;name&gt;.json         the catalog ({@link FileMetadataStore}), one entry per topic
+ * &lt;data&gt;/meta/tmp/                       catalog writes in progress (emptied on start)
  * &lt;data&gt;/topics/&lt;topic&gt;/topic-id          the UUID of the topic the directory belongs to
  * &lt;data&gt;/topics/&lt;topic&gt;/&lt;partition&gt;/     one partition log (docs/format/segment.md)
- * &lt;data&gt;/trash/                          dropped topics' directories, deleted in the background
+ * &lt;data&gt;/trash/&lt;uuid&gt;/                  dropped topics' directories, deleted in the background
  * </pre>
  *
  * <p><b>Catalog.</b> DDL is serialized by one lock and committed by a compare-and-set write of the
@@ -97,6 +98,7 @@ public final class LocalEngine implements Engine {
     static final String LOCK_FILE = ".lock";
     static final String META_DIR = "meta";
     static final String CATALOG_DIR = "topics";
+    static final String CATALOG_TMP_DIR = "tmp";
     static final String TOPICS_DIR = "topics";
     static final String TRASH_DIR = "trash";
     static final String TOPIC_ID_FILE = "topic-id";
@@ -182,7 +184,8 @@ public final class LocalEngine implements Engine {
                 throw new EngineException(SqlStates.OBJECT_IN_USE, "data directory " + data
                         + " is in use by another Runnel broker (its " + LOCK_FILE + " is locked)");
             }
-            MetadataStore store = FileMetadataStore.open(data.resolve(META_DIR).resolve(CATALOG_DIR));
+            MetadataStore store = FileMetadataStore.open(data.resolve(META_DIR).resolve(CATALOG_DIR),
+                    data.resolve(META_DIR).resolve(CATALOG_TMP_DIR));
             LocalEngine engine = new LocalEngine(config, clock, channel, lock, store);
             try {
                 engine.load();
@@ -370,7 +373,8 @@ public final class LocalEngine implements Engine {
     }
 
     private Path moveToTrash(Path dir, String reason) throws IOException {
-        Path target = trashDir.resolve(dir.getFileName() + "-" + UUID.randomUUID());
+        // A UUID, not the topic name: name + suffix could exceed the 255 bytes of a file name.
+        Path target = trashDir.resolve(UUID.randomUUID().toString());
         AtomicFiles.move(dir, target);
         AtomicFiles.fsyncDirectory(topicsDir);
         LOG.info("Moved {} to the trash ({})", dir, reason);
@@ -891,6 +895,11 @@ public final class LocalEngine implements Engine {
         scheduler.shutdownNow();
         acksZeroAppender.shutdownNow();
         releaseQuietly(dirLock, lockChannel);
+    }
+
+    /** The partition object, for tests in this package. */
+    Partition partitionForTesting(String topic, int partition) {
+        return require(topic).partition(partition);
     }
 
     // ------------------------------------------------------------------ helpers
