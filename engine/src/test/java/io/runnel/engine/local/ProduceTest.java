@@ -62,7 +62,7 @@ class ProduceTest {
 
     private void rejected(List<PartitionBatch> batches, String sqlState, String... parts) {
         List<Long> before = ends();
-        assertThatThrownBy(() -> engine.produce("t", batches, Acks.ALL, 5_000)).isInstanceOfSatisfying(EngineException.class,
+        assertThatThrownBy(() -> engine.produce("t", batches, Acks.ALL, 300)).isInstanceOfSatisfying(EngineException.class,
                 e -> {
                     assertThat(e.sqlState()).as(e.getMessage()).isEqualTo(sqlState);
                     for (String p : parts) {
