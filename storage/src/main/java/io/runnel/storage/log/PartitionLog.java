@@ -633,7 +633,7 @@ public final class PartitionLog implements AutoCloseable {
                         break outer;
                     }
                     if (size < HEADER_SIZE || size > chunk.remaining() - consumed) {
-                        if (size >= HEADER_SIZE && size <= config.maxBatchBytes() + 4096 && position + consumed + size <= segmentEnd) {
+                        if (size >= HEADER_SIZE && size <= config.largestStoredBatchBytes() && position + consumed + size <= segmentEnd) {
                             break; // the batch continues past this chunk: read on from it
                         }
                         if (segment.sizeInBytes() < segmentEnd) {
