@@ -32,6 +32,10 @@ final class FakeServerMeta extends MetaImpl {
         final String sql;
         final List<TypedValue> parameters;
         final AtomicInteger fetches = new AtomicInteger();
+        /** The maxRowCount of each fetch request. */
+        final List<Integer> fetchSizes = new CopyOnWriteArrayList<>();
+        /** The rows the client asked for in the first frame. */
+        volatile int firstFrameRows;
         private final CountDownLatch closed = new CountDownLatch(1);
 
         Execution(String connectionId, int statementId, String sql, List<TypedValue> parameters) {
@@ -83,6 +87,11 @@ final class FakeServerMeta extends MetaImpl {
         return this;
     }
 
+    /** The connection properties the server holds for every connection (Avatica merges all syncs here). */
+    ConnectionProperties serverConnectionProperties() {
+        return connProps;
+    }
+
     /** The latest execution of {@code sql}. */
     Execution lastExecution(String sql) {
         for (int i = executed.size() - 1; i >= 0; i--) {
@@ -114,7 +123,7 @@ final class FakeServerMeta extends MetaImpl {
         if (error != null) {
             throw error;
         }
-        openedConnections.add(Map.copyOf(info));
+        openedConnections.add(info == null ? Map.of() : Map.copyOf(info));
     }
 
     @Override
@@ -207,6 +216,7 @@ final class FakeServerMeta extends MetaImpl {
         QueryBehavior behavior = behavior(sql);
         Execution execution = new Execution(h.connectionId, h.id, sql, parameters == null ? List.of() : List.copyOf(
                 new ArrayList<>(parameters)));
+        execution.firstFrameRows = maxRowsInFirstFrame;
         executed.add(execution);
         if (behavior.updateCount() >= 0) {
             return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, behavior.updateCount())));
@@ -230,6 +240,7 @@ final class FakeServerMeta extends MetaImpl {
         if (execution == null) {
             throw new NoSuchStatementException(h);
         }
+        execution.fetchSizes.add(fetchMaxRowCount);
         execution.fetches.incrementAndGet();
         try {
             return behavior(execution.sql).fetch(execution, offset, fetchMaxRowCount);
