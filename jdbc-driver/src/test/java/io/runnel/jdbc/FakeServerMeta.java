@@ -12,6 +12,7 @@ import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.remote.TypedValue;
@@ -74,6 +75,8 @@ final class FakeServerMeta extends MetaImpl {
     volatile RuntimeException openConnectionError;
     /** Thrown by getTables when set. */
     volatile RuntimeException metadataError;
+    /** When set, the server has forgotten every connection (as after an idle timeout or a restart). */
+    volatile boolean forgetConnections;
     /** Thrown by commit when set. */
     volatile RuntimeException commitError;
     volatile Map<DatabaseProperty, Object> databaseProperties = Map.of();
@@ -138,8 +141,15 @@ final class FakeServerMeta extends MetaImpl {
         });
     }
 
+    private void checkKnown(String connectionId) {
+        if (forgetConnections) {
+            throw new NoSuchConnectionException(connectionId);
+        }
+    }
+
     @Override
     public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties connProps) {
+        checkKnown(ch.id);
         connectionSyncs.incrementAndGet();
         return super.connectionSync(ch, connProps);
     }
@@ -167,11 +177,13 @@ final class FakeServerMeta extends MetaImpl {
 
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
+        checkKnown(ch.id);
         return new StatementHandle(ch.id, nextStatementId.getAndIncrement(), null);
     }
 
     @Override
     public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+        checkKnown(ch.id);
         prepares.add(sql);
         QueryBehavior behavior = behavior(sql);
         int id = nextStatementId.getAndIncrement();
