@@ -290,10 +290,7 @@ final class RunnelClientMeta extends MetaImpl {
             connectionSync(new ConnectionHandle(h.connectionId), new ConnectionPropertiesImpl());
             Service.ExecuteBatchResponse response =
                     service().apply(new Service.PrepareAndExecuteBatchRequest(h.connectionId, h.id, sqlCommands));
-            if (response.missingStatement) {
-                throw new NoSuchStatementException(h);
-            }
-            return new ExecuteBatchResult(response.updateCounts);
+            return batchResult(h, response, sqlCommands.size());
         }
     }
 
@@ -304,11 +301,21 @@ final class RunnelClientMeta extends MetaImpl {
         try (CallScope ignored = CallScope.enter(query, 0)) {
             Service.ExecuteBatchResponse response =
                     service().apply(new Service.ExecuteBatchRequest(h.connectionId, h.id, parameterValues));
-            if (response.missingStatement) {
-                throw new NoSuchStatementException(h);
-            }
-            return new ExecuteBatchResult(response.updateCounts);
+            return batchResult(h, response, parameterValues.size());
         }
+    }
+
+    /**
+     * Avatica 1.28's protobuf {@code ExecuteBatchResponse} does not carry {@code missingStatement}:
+     * a server without the statement answers with no update counts. A non-empty batch always
+     * has counts, so none means the statement is missing (nothing was executed).
+     */
+    private static ExecuteBatchResult batchResult(StatementHandle h, Service.ExecuteBatchResponse response,
+            int batchSize) throws NoSuchStatementException {
+        if (response.missingStatement || (batchSize > 0 && response.updateCounts.length == 0)) {
+            throw new NoSuchStatementException(h);
+        }
+        return new ExecuteBatchResult(response.updateCounts);
     }
 
     /**

@@ -27,7 +27,7 @@ final class Behaviors {
     }
 
     static List<Object> row(Object... values) {
-        return new ArrayList<>(List.of(values));
+        return new ArrayList<>(java.util.Arrays.asList(values));
     }
 
     /** A bounded result: pages of at most maxRows rows, done with the last. */

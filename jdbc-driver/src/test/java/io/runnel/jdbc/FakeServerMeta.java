@@ -15,6 +15,9 @@ import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.proto.Common;
+import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 
 /**
@@ -25,7 +28,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *
  * <p>Thread-safe: Jetty calls it from many threads.
  */
-final class FakeServerMeta extends MetaImpl {
+final class FakeServerMeta extends MetaImpl implements ProtobufMeta {
     /** One execution of a query on a server statement. */
     static final class Execution {
         final String connectionId;
@@ -93,6 +96,11 @@ final class FakeServerMeta extends MetaImpl {
     /** The connection properties the server holds for every connection (Avatica merges all syncs here). */
     ConnectionProperties serverConnectionProperties() {
         return connProps;
+    }
+
+    /** Drops a prepared statement, as a server does after an idle timeout. */
+    void forgetStatement(int statementId) {
+        prepared.remove(statementId);
     }
 
     /** The latest execution of {@code sql}. */
@@ -297,6 +305,21 @@ final class FakeServerMeta extends MetaImpl {
         long[] counts = new long[parameterValues.size()];
         java.util.Arrays.fill(counts, 1);
         return new ExecuteBatchResult(counts);
+    }
+
+    /** Avatica's protobuf handler passes batches in their protobuf form to a {@link ProtobufMeta}. */
+    @Override
+    public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> updateBatches)
+            throws NoSuchStatementException {
+        List<List<TypedValue>> rows = new ArrayList<>();
+        for (Requests.UpdateBatch batch : updateBatches) {
+            List<TypedValue> row = new ArrayList<>();
+            for (Common.TypedValue value : batch.getParameterValuesList()) {
+                row.add(TypedValue.fromProto(value));
+            }
+            rows.add(row);
+        }
+        return executeBatch(h, rows);
     }
 
     // ---- metadata ----
