@@ -1,9 +1,11 @@
 package io.runnel.jdbc;
 
+import java.nio.file.Path;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -28,10 +30,23 @@ final class FakeRunnelServer implements AutoCloseable {
 
     /** @param port 0 for an ephemeral port */
     static FakeRunnelServer start(FakeServerMeta meta, int port) {
+        return start(meta, port, null);
+    }
+
+    /** HTTPS with the PKCS12 {@code keyStore} (password {@code password}). */
+    static FakeRunnelServer startTls(Path keyStore, String password) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keyStore.toString());
+        tls.setKeyStorePassword(password);
+        tls.setKeyStoreType("PKCS12");
+        return start(new FakeServerMeta(), 0, tls);
+    }
+
+    private static FakeRunnelServer start(FakeServerMeta meta, int port, SslContextFactory.Server tls) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("fake-runnel-server");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector = tls == null ? new ServerConnector(server) : new ServerConnector(server, tls);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
