@@ -110,7 +110,7 @@ final class RunnelService extends ProtobufService {
 
     private byte[] serialize(Request request) {
         try {
-            return translation.serializeRequest(request);
+            return WireNames.toWire(translation.serializeRequest(request));
         } catch (IOException e) {
             throw new UncheckedSqlException(DriverErrors.internal("cannot serialize " + request, e));
         }
@@ -119,7 +119,7 @@ final class RunnelService extends ProtobufService {
     private Response decode(byte[] bytes) throws SQLException {
         Response response;
         try {
-            response = translation.parseResponse(bytes);
+            response = translation.parseResponse(WireNames.fromWire(bytes));
         } catch (IOException | RuntimeException e) {
             throw DriverErrors.malformedResponse(endpoint(), e);
         }
