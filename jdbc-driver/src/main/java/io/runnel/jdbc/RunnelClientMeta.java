@@ -243,6 +243,8 @@ final class RunnelClientMeta extends MetaImpl {
             throws NoSuchStatementException {
         QueryControl query = queryOf(h);
         try (CallScope ignored = CallScope.enter(query, 0)) {
+            // e.g. setAutoCommit(false) after prepareStatement: the server must know before it executes
+            connectionSync(new ConnectionHandle(h.connectionId), new ConnectionPropertiesImpl());
             Service.ExecuteResponse response = service().apply(
                     new Service.ExecuteRequest(h, parameterValues, firstFrameRows(h, -1)));
             if (response.missingStatement) {
@@ -299,6 +301,7 @@ final class RunnelClientMeta extends MetaImpl {
             throws NoSuchStatementException {
         QueryControl query = queryOf(h);
         try (CallScope ignored = CallScope.enter(query, 0)) {
+            connectionSync(new ConnectionHandle(h.connectionId), new ConnectionPropertiesImpl());
             Service.ExecuteBatchResponse response =
                     service().apply(new Service.ExecuteBatchRequest(h.connectionId, h.id, parameterValues));
             return batchResult(h, response, parameterValues.size());

@@ -86,6 +86,21 @@ class SessionTest {
     }
 
     @Test
+    void autoCommitChangedAfterPreparingReachesTheServerBeforeTheExecute() throws Exception {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            c.setAutoCommit(false);
+            ps.setLong(1, 1);
+            ps.setString(2, "acme");
+            ps.executeUpdate();
+            assertThat(meta.serverConnectionProperties().isAutoCommit()).isFalse();
+            c.setAutoCommit(true);
+            ps.addBatch();
+            ps.executeBatch();
+            assertThat(meta.serverConnectionProperties().isAutoCommit()).isTrue();
+        }
+    }
+
+    @Test
     void preparedParametersReachTheServer() throws Exception {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(2);

@@ -372,6 +372,27 @@ class StreamingResultTest {
     }
 
     @Test
+    void aQueryTheServerEndedIsReportedAsALostCursor() throws Exception {
+        try (Connection c = connect(""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(STREAM)) {
+            FakeServerMeta.Execution execution = meta.lastExecution(STREAM);
+            feed.add(row(1L));
+            assertThat(rs.next()).isTrue();
+
+            // the server ends the query by itself (CANCEL QUERY from another session, idle expiry)
+            meta.closeStatement(new org.apache.calcite.avatica.Meta.StatementHandle(
+                    execution.connectionId, execution.statementId, null));
+
+            SQLException e = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                    () -> assertTimeoutPreemptively(DEADLINE, rs::next));
+            assertThat(e.getSQLState()).isEqualTo("24000");
+            assertThat(e.getMessage()).isEqualTo("the query of statement " + execution.statementId
+                    + " no longer exists on 127.0.0.1:" + server.port()
+                    + " (ended by the server: idle timeout, CANCEL QUERY or restart)");
+            assertThat(rs.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void fetchesAskForTheFetchSize() throws Exception {
         meta.on("ENDLESS", Behaviors.endless(bigintColumns("N")));
         try (Connection c = connect("?fetch_size=7"); Statement s = c.createStatement()) {
