@@ -100,6 +100,9 @@ class ShadedJarIT {
         assertThat(run.stdout()).contains("timeout SQLTimeoutException 57014 query timeout after 1 s")
                 .containsPattern("zstd ok \\d+ -> \\d+ bytes")
                 .containsPattern("lz4 ok \\d+ -> \\d+ bytes");
+        // The batch format must be in the jar whenever the storage module has it.
+        boolean storageHasFormat = ShadedJarIT.class.getClassLoader().getResource("io/runnel/storage/format/") != null;
+        assertThat(run.stdout().lines()).contains(storageHasFormat ? "format present" : "format absent");
     }
 
     @Test
