@@ -1,11 +1,12 @@
 package io.runnel.jdbc;
 
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.Meta;
 
@@ -17,9 +18,12 @@ import org.apache.calcite.avatica.Meta;
  *
  * <p>Ending is a race between the executing thread, a thread calling {@code cancel()} or
  * {@code close()}, and the timeout timer; a compare-and-set on the outcome lets exactly one
- * win. An aborting outcome completes {@link #aborted()}, which wakes a thread waiting for the
- * server (see {@link RunnelService}); that thread and every later {@code next()} then throw
- * {@link #abortException()}. {@link QueryLifecycle} tells the server.
+ * win. An aborting outcome runs the {@linkplain #onAbort abort listeners}, which wake a thread
+ * waiting for the server (see {@link RunnelService}); that thread and every later {@code next()}
+ * then throw {@link #abortException()}. {@link QueryLifecycle} tells the server.
+ *
+ * <p>Listeners are registered per wait and removed after it, so a stream that fetches for days
+ * holds none beyond the current wait (a long-lived future would collect one dependent per wait).
  *
  * <p>Thread-safe.
  */
@@ -50,8 +54,8 @@ final class QueryControl {
     private final QueryLifecycle lifecycle;
     private final int timeoutSeconds;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>(Outcome.RUNNING);
-    /** Completed by the winner of an aborting {@link #end}; waiters in {@link RunnelService} select on it. */
-    private final CompletableFuture<Void> aborted = new CompletableFuture<>();
+    /** Run by the winner of an aborting {@link #end}; each wakes one waiting thread. */
+    private final Set<Runnable> abortListeners = ConcurrentHashMap.newKeySet();
     /**
      * The server statement the query runs on. Written by the executing thread when it sends a
      * request ({@link RunnelClientMeta}); read by cancelling threads and the timer to close it.
@@ -107,9 +111,25 @@ final class QueryControl {
             task.cancel(false);
         }
         if (how.aborts) {
-            aborted.complete(null);
+            for (Runnable listener : abortListeners) {
+                listener.run();
+            }
         }
         return true;
+    }
+
+    /**
+     * Runs {@code listener} when the query is aborted, at once if it already was; it may run
+     * twice and must be idempotent.
+     *
+     * @return removes the listener
+     */
+    Runnable onAbort(Runnable listener) {
+        abortListeners.add(listener);
+        if (outcome.get().aborts) {
+            listener.run();
+        }
+        return () -> abortListeners.remove(listener);
     }
 
     /**
@@ -125,11 +145,6 @@ final class QueryControl {
         lifecycle.end(this, Outcome.INTERRUPTED, QueryLifecycle.ServerClose.ASYNC);
     }
 
-    /** Completes when the query is aborted; never completes otherwise. */
-    CompletableFuture<Void> aborted() {
-        return aborted;
-    }
-
     /** Throws {@link #abortException()} if the query was aborted. */
     void throwIfAborted() throws SQLException {
         if (outcome.get().aborts) {
@@ -142,12 +157,14 @@ final class QueryControl {
      * early and keeps the interrupt flag.
      */
     void pause(long delayMs) {
+        CountDownLatch woken = new CountDownLatch(1);
+        Runnable deregister = onAbort(woken::countDown);
         try {
-            aborted.get(delayMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // the normal case: nothing aborted the pause
+            woken.await(delayMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            deregister.run();
         }
     }
 

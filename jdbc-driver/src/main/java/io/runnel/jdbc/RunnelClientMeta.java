@@ -35,6 +35,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * <p>Thread-safe: a connection's statements may run on different threads, and cancel/close
  * arrive from any thread.
  */
+@SuppressWarnings("try") // each CallScope is opened for its effect on the calls inside, never referenced
 final class RunnelClientMeta extends MetaImpl {
     private static final Logger LOG = Logger.getLogger(RunnelClientMeta.class.getName());
 

@@ -86,7 +86,14 @@ final class RunnelService extends ProtobufService {
     private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> reply, QueryControl query, long timeoutMs) {
         try {
             if (query != null) {
-                CompletableFuture.anyOf(reply, query.aborted()).get();
+                CompletableFuture<Void> woken = new CompletableFuture<>();
+                reply.whenComplete((response, failure) -> woken.complete(null));
+                Runnable deregister = query.onAbort(() -> woken.complete(null));
+                try {
+                    woken.get();
+                } finally {
+                    deregister.run();
+                }
                 if (query.outcome().aborts) {
                     query.abandon(reply);
                     throw new UncheckedSqlException(query.abortException());

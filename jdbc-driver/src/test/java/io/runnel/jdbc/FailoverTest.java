@@ -77,9 +77,10 @@ class FailoverTest {
     @Test
     void theServerReceivesTheServerPropertiesOnly() throws Exception {
         try (FakeRunnelServer live = FakeRunnelServer.start();
-             Connection ignored = DriverManager.getConnection(live.url(
+             Connection c = DriverManager.getConnection(live.url(
                      "?user=alice&password=s3cret&group=g1&acks=1&fetch_wait_ms=500&timezone=UTC"
                              + "&fetch_size=10&connect_timeout_ms=2000&socket_timeout_ms=60000"))) {
+            assertThat(c.isValid(5)).isTrue();
             Map<String, String> info = live.meta().openedConnections.get(0);
             assertThat(info).containsOnly(Map.entry("user", "alice"), Map.entry("password", "s3cret"),
                     Map.entry("group", "g1"), Map.entry("acks", "1"), Map.entry("fetch_wait_ms", "500"),
@@ -90,7 +91,8 @@ class FailoverTest {
     @Test
     void theServerReceivesTheEffectiveDefaults() throws Exception {
         try (FakeRunnelServer live = FakeRunnelServer.start();
-             Connection ignored = DriverManager.getConnection(live.url())) {
+             Connection c = DriverManager.getConnection(live.url())) {
+            assertThat(c.getAutoCommit()).isTrue();
             assertThat(live.meta().openedConnections.get(0)).containsOnly(Map.entry("acks", "all"),
                     Map.entry("fetch_wait_ms", "1000"), Map.entry("timezone", java.time.ZoneId.systemDefault().getId()));
         }
