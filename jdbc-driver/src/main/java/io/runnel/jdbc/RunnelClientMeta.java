@@ -423,14 +423,16 @@ final class RunnelClientMeta extends MetaImpl {
         return statementOf(h) instanceof ManagedStatement owner ? owner.lifecycle() : null;
     }
 
-    /** The running query of {@code h}'s statement, bound to {@code h}; {@code null} if none runs. */
+    /**
+     * The current query of {@code h}'s statement, bound to {@code h}, or {@code null}. An aborted
+     * query is returned too: a request racing with its cancel must fail at once, not wait.
+     */
     private QueryControl queryOf(StatementHandle h) {
         QueryLifecycle lifecycle = lifecycleOf(h);
         QueryControl query = lifecycle == null ? null : lifecycle.current();
-        if (query == null || !query.isRunning()) {
-            return null;
+        if (query != null) {
+            query.bindHandle(h);
         }
-        query.bindHandle(h);
         return query;
     }
 
