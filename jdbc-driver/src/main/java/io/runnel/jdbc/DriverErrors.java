@@ -1,5 +1,7 @@
 package io.runnel.jdbc;
 
+import java.sql.ClientInfoStatus;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import org.apache.calcite.avatica.remote.Service;
 import java.sql.SQLFeatureNotSupportedException;
@@ -8,6 +10,9 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -162,6 +167,12 @@ final class DriverErrors {
     /** A method was called on a closed (or aborted) connection. */
     static SQLException connectionClosed() {
         return new SQLNonTransientConnectionException("connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST);
+    }
+
+    static SQLClientInfoException unknownClientInfo(String name, Set<String> known) {
+        return new SQLClientInfoException("client info property '" + name + "' is not supported; supported: "
+                + String.join(", ", new TreeSet<>(known)), SqlStates.INVALID_PARAMETER_VALUE,
+                Map.of(name, ClientInfoStatus.REASON_UNKNOWN_PROPERTY));
     }
 
     static SQLException notInAutoCommit(String operation) {

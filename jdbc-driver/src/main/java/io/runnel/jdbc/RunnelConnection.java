@@ -1,9 +1,14 @@
 package io.runnel.jdbc;
 
+import java.sql.ClientInfoStatus;
 import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +42,11 @@ public final class RunnelConnection extends AvaticaConnection {
     private volatile boolean aborted;
     /** Tracked here so that {@link #getAutoCommit()} costs no round trip; owner thread only. */
     private boolean autoCommit = true;
+    /** {@link #setClientInfo}: the JDBC standard names only; kept in the driver. Owner thread only. */
+    private final Properties clientInfo = new Properties();
+
+    /** The client info names of the JDBC specification. */
+    static final Set<String> CLIENT_INFO_NAMES = Set.of("ApplicationName", "ClientUser", "ClientHostname");
 
     RunnelConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, ConnectionSettings settings) {
         super(driver, factory, url, settings.avaticaProperties());
@@ -242,6 +252,62 @@ public final class RunnelConnection extends AvaticaConnection {
             return super.getTransactionIsolation();
         } catch (SQLException | RuntimeException e) {
             throw DriverErrors.translate(e);
+        }
+    }
+
+    // ---- client info: kept by the driver for tools that set it ----
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        checkOpenForClientInfo(name);
+        if (!CLIENT_INFO_NAMES.contains(name)) {
+            throw DriverErrors.unknownClientInfo(name, CLIENT_INFO_NAMES);
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+    }
+
+    /** All or nothing: an unknown name leaves the client info unchanged. */
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        checkOpenForClientInfo(null);
+        for (String name : properties.stringPropertyNames()) {
+            if (!CLIENT_INFO_NAMES.contains(name)) {
+                throw DriverErrors.unknownClientInfo(name, CLIENT_INFO_NAMES);
+            }
+        }
+        clientInfo.clear();
+        clientInfo.putAll(properties);
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        return clientInfo.getProperty(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        Properties copy = new Properties();
+        copy.putAll(clientInfo);
+        return copy;
+    }
+
+    private void checkOpenForClientInfo(String name) throws SQLClientInfoException {
+        boolean closed;
+        try {
+            closed = isClosed();
+        } catch (SQLException e) {
+            closed = true;
+        }
+        if (closed) {
+            SQLException e = DriverErrors.connectionClosed();
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(),
+                    name == null ? Map.of() : Map.of(name, ClientInfoStatus.REASON_UNKNOWN), e);
         }
     }
 

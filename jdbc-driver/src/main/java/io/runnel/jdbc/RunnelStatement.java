@@ -125,6 +125,18 @@ public final class RunnelStatement extends AvaticaStatement implements ManagedSt
         }
     }
 
+    /** Runnel's parser handles JDBC escapes ({@code {fn ...}}, {@code {ts ...}}) itself: nothing to switch. */
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+    }
+
+    /** A hint for statement pools; the driver keeps no statement cache, so it changes nothing. */
+    @Override
+    public void setPoolable(boolean poolable) throws SQLException {
+        checkOpen();
+    }
+
     @Override
     public void setFetchSize(int rows) throws SQLException {
         super.setFetchSize(StatementArguments.fetchSize(rows, runnelConnection().settings()));

@@ -211,6 +211,35 @@ class SessionTest {
     }
 
     @Test
+    void clientInfoKeepsTheStandardNamesAndRejectsOthers() throws Exception {
+        try (Connection c = connect()) {
+            c.setClientInfo("ApplicationName", "DBeaver 25.1");
+            assertThat(c.getClientInfo("ApplicationName")).isEqualTo("DBeaver 25.1");
+            java.sql.SQLClientInfoException e = catchThrowableOfType(java.sql.SQLClientInfoException.class,
+                    () -> c.setClientInfo("Color", "blue"));
+            assertThat(e.getMessage()).isEqualTo("client info property 'Color' is not supported; "
+                    + "supported: ApplicationName, ClientHostname, ClientUser");
+            assertThat(e.getFailedProperties()).containsOnlyKeys("Color");
+            java.util.Properties both = new java.util.Properties();
+            both.setProperty("ClientUser", "bob");
+            both.setProperty("Color", "blue");
+            catchThrowableOfType(java.sql.SQLClientInfoException.class, () -> c.setClientInfo(both));
+            assertThat(c.getClientInfo()).as("all or nothing").containsOnlyKeys("ApplicationName");
+        }
+    }
+
+    @Test
+    void hintsToolsSetAreAccepted() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            s.setEscapeProcessing(false);
+            s.setPoolable(true);
+            ps.setPoolable(false);
+            ps.setEscapeProcessing(true);
+            assertThat(s.isPoolable()).isFalse();
+        }
+    }
+
+    @Test
     void closingTwiceIsHarmless() throws Exception {
         Connection c = connect();
         Statement s = c.createStatement();
