@@ -11,13 +11,18 @@ package io.runnel.jdbc;
 final class CallScope implements AutoCloseable {
     private static final ThreadLocal<CallScope> CURRENT = new ThreadLocal<>();
 
+    /** What the connection's own response timeout is called in messages. */
+    static final String CONNECTION_TIMEOUT_SETTING = "socket_timeout_ms or Connection.setNetworkTimeout";
+
     private final QueryControl query;
     private final long timeoutMs;
+    private final String timeoutSetting;
     private final CallScope previous;
 
-    private CallScope(QueryControl query, long timeoutMs, CallScope previous) {
+    private CallScope(QueryControl query, long timeoutMs, String timeoutSetting, CallScope previous) {
         this.query = query;
         this.timeoutMs = timeoutMs;
+        this.timeoutSetting = timeoutSetting;
         this.previous = previous;
     }
 
@@ -28,7 +33,16 @@ final class CallScope implements AutoCloseable {
      * @param timeoutMs a response timeout for these calls instead of the connection's; 0 = the connection's
      */
     static CallScope enter(QueryControl query, long timeoutMs) {
-        CallScope scope = new CallScope(query, timeoutMs, CURRENT.get());
+        return enter(query, timeoutMs, CONNECTION_TIMEOUT_SETTING);
+    }
+
+    /**
+     * As {@link #enter(QueryControl, long)}, with a timeout of its own.
+     *
+     * @param timeoutSetting what a timeout message calls {@code timeoutMs}, e.g. {@code connect_timeout_ms}
+     */
+    static CallScope enter(QueryControl query, long timeoutMs, String timeoutSetting) {
+        CallScope scope = new CallScope(query, timeoutMs, timeoutSetting, CURRENT.get());
         CURRENT.set(scope);
         return scope;
     }
@@ -46,6 +60,11 @@ final class CallScope implements AutoCloseable {
     /** The per-call response timeout, or 0 for the connection's. */
     long timeoutMs() {
         return timeoutMs;
+    }
+
+    /** What timeout messages call {@link #timeoutMs()}. */
+    String timeoutSetting() {
+        return timeoutMs > 0 ? timeoutSetting : CONNECTION_TIMEOUT_SETTING;
     }
 
     @Override

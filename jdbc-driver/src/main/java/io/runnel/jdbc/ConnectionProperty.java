@@ -43,7 +43,8 @@ public enum ConnectionProperty {
     SSL_TRUSTSTORE_PASSWORD("ssl_truststore_password", Kind.STRING, null, false,
             "Password of ssl_truststore."),
     CONNECT_TIMEOUT_MS("connect_timeout_ms", Kind.POSITIVE_INT, "10000", false,
-            "How long to wait for a TCP (and TLS) connection to one host before trying the next."),
+            "How long to wait for a TCP (and TLS) connection to one host, and for its answer to opening the "
+                    + "connection, before trying the next; also bounds the requests that close statements and connections."),
     SOCKET_TIMEOUT_MS("socket_timeout_ms", Kind.NON_NEGATIVE_INT, "300000", false,
             "How long to wait for the server's answer to one request (0 = forever); must exceed "
                     + "fetch_wait_ms by at least 1000. Connection.setNetworkTimeout overrides it."),

@@ -109,9 +109,10 @@ final class DriverErrors {
                 SqlStates.CONNECTION_FAILURE, cause);
     }
 
-    static SQLException responseTimedOut(HostAndPort endpoint, long timeoutMs, Throwable cause) {
+    /** @param timeoutSetting the setting that set the timeout, for the message */
+    static SQLException responseTimedOut(HostAndPort endpoint, long timeoutMs, String timeoutSetting, Throwable cause) {
         return new SQLTransientConnectionException("no answer from " + endpoint + " within " + timeoutMs
-                + " ms (socket_timeout_ms or Connection.setNetworkTimeout)", SqlStates.CONNECTION_FAILURE, cause);
+                + " ms (" + timeoutSetting + ")", SqlStates.CONNECTION_FAILURE, cause);
     }
 
     static SQLException serviceUnavailable(HostAndPort endpoint) {

@@ -143,14 +143,15 @@ final class HttpTransport {
      * The {@link SQLException} for a request that failed before a response arrived.
      *
      * @param timeoutMs the request's response timeout, for the message
+     * @param timeoutSetting the setting {@code timeoutMs} came from, for the message
      * @param established whether the JDBC connection was already open (see {@link DriverErrors#connectionRefused})
      */
-    SQLException classify(Throwable failure, long timeoutMs, boolean established) {
+    SQLException classify(Throwable failure, long timeoutMs, String timeoutSetting, boolean established) {
         if (find(failure, HttpConnectTimeoutException.class) != null) {
             return DriverErrors.connectTimedOut(endpoint, established, connectTimeoutMs, failure);
         }
         if (find(failure, HttpTimeoutException.class) != null) {
-            return DriverErrors.responseTimedOut(endpoint, timeoutMs, failure);
+            return DriverErrors.responseTimedOut(endpoint, timeoutMs, timeoutSetting, failure);
         }
         if (find(failure, UnresolvedAddressException.class) != null || find(failure, UnknownHostException.class) != null) {
             return DriverErrors.unknownHost(endpoint, failure);

@@ -38,6 +38,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
 @SuppressWarnings("try") // each CallScope is opened for its effect on the calls inside, never referenced
 final class RunnelClientMeta extends MetaImpl {
     private static final Logger LOG = Logger.getLogger(RunnelClientMeta.class.getName());
+    private static final String CONNECT_TIMEOUT_SETTING = "connect_timeout_ms";
 
     private final RunnelConnection runnelConnection;
     /** Bound by {@link RunnelConnection#open()} before the connection is handed out; read by every call. */
@@ -74,19 +75,30 @@ final class RunnelClientMeta extends MetaImpl {
 
     // ---- connection ----
 
+    /**
+     * Bounded by connect_timeout_ms: a live server answers at once, and a host that accepts TCP
+     * but does not answer (a hung process) must not hold up failover to the next one.
+     */
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         synchronized (propsLock) {
             localProps = new ConnectionPropertiesImpl();
             localProps.setDirty(true);
         }
-        service().apply(new Service.OpenConnectionRequest(ch.id, info));
+        try (CallScope ignored = CallScope.enter(null, shortTimeoutMs(), CONNECT_TIMEOUT_SETTING)) {
+            service().apply(new Service.OpenConnectionRequest(ch.id, info));
+        }
     }
 
-    /** Best-effort: a failure is logged; the server also drops idle connections. */
+    /** Requests that a live server answers at once (open, close) wait at most connect_timeout_ms. */
+    private long shortTimeoutMs() {
+        return runnelConnection.settings().connectTimeoutMs();
+    }
+
+    /** Best-effort and bounded by connect_timeout_ms: a failure is logged; the server also drops idle connections. */
     @Override
     public void closeConnection(ConnectionHandle ch) {
-        try (CallScope ignored = CallScope.enter(null, 0)) {
+        try (CallScope ignored = CallScope.enter(null, shortTimeoutMs(), CONNECT_TIMEOUT_SETTING)) {
             service().apply(new Service.CloseConnectionRequest(ch.id));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "closeConnection on " + service.endpoint() + " failed");
@@ -120,7 +132,7 @@ final class RunnelClientMeta extends MetaImpl {
      * @param timeoutMs how long to wait; 0 = the connection's request timeout
      */
     boolean ping(long timeoutMs) {
-        try (CallScope ignored = CallScope.enter(null, timeoutMs)) {
+        try (CallScope ignored = CallScope.enter(null, timeoutMs, "the isValid timeout")) {
             service().apply(new Service.ConnectionSyncRequest(connection.id, new ConnectionPropertiesImpl()));
             return true;
         } catch (RuntimeException e) {
@@ -171,9 +183,9 @@ final class RunnelClientMeta extends MetaImpl {
         closeStatementQuietly(h);
     }
 
-    /** Sends closeStatement and waits for the answer; a failure is logged, not thrown. */
+    /** Sends closeStatement and waits for the answer, at most connect_timeout_ms; a failure is logged, not thrown. */
     void closeStatementQuietly(StatementHandle h) {
-        try (CallScope ignored = CallScope.enter(null, 0)) {
+        try (CallScope ignored = CallScope.enter(null, shortTimeoutMs(), CONNECT_TIMEOUT_SETTING)) {
             service().apply(new Service.CloseStatementRequest(h.connectionId, h.id));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "closeStatement " + h.id + " on " + service.endpoint() + " failed");

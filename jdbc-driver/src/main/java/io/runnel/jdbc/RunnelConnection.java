@@ -79,7 +79,8 @@ public final class RunnelConnection extends AvaticaConnection {
         List<SQLException> failures = new ArrayList<>();
         for (HostAndPort host : settings.hosts()) {
             RunnelClientMeta meta = clientMeta();
-            RunnelService service = new RunnelService(HttpTransport.create(host, settings), this::requestTimeoutMs);
+            RunnelService service = new RunnelService(HttpTransport.create(host, settings), this::requestTimeoutMs,
+                    settings.connectTimeoutMs());
             meta.bind(service);
             try {
                 meta.openConnection(handle, settings.serverProperties());

@@ -32,15 +32,18 @@ final class RunnelService extends ProtobufService {
     private final HttpTransport transport;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
     private final LongSupplier requestTimeoutMs;
+    private final int connectTimeoutMs;
     /** Set once the connection is open; read by every thread that classifies a failure. */
     private volatile boolean established;
 
     /**
      * @param requestTimeoutMs the connection's response timeout in ms (0 = none), read per request
+     * @param connectTimeoutMs bounds requests sent and forgotten (a closeStatement nobody waits for)
      */
-    RunnelService(HttpTransport transport, LongSupplier requestTimeoutMs) {
+    RunnelService(HttpTransport transport, LongSupplier requestTimeoutMs, int connectTimeoutMs) {
         this.transport = transport;
         this.requestTimeoutMs = requestTimeoutMs;
+        this.connectTimeoutMs = connectTimeoutMs;
     }
 
     HostAndPort endpoint() {
@@ -60,8 +63,9 @@ final class RunnelService extends ProtobufService {
             throw new UncheckedSqlException(query.abortException());
         }
         long timeoutMs = scope != null && scope.timeoutMs() > 0 ? scope.timeoutMs() : requestTimeoutMs.getAsLong();
+        String timeoutSetting = scope != null ? scope.timeoutSetting() : CallScope.CONNECTION_TIMEOUT_SETTING;
         CompletableFuture<HttpResponse<byte[]>> reply = transport.post(serialize(request), timeoutMs);
-        HttpResponse<byte[]> response = await(reply, query, timeoutMs);
+        HttpResponse<byte[]> response = await(reply, query, timeoutMs, timeoutSetting);
         try {
             return decode(transport.body(response));
         } catch (SQLException e) {
@@ -74,7 +78,7 @@ final class RunnelService extends ProtobufService {
      * For closeStatement from the timer thread, or after a request was abandoned.
      */
     void sendAndForget(Request request) {
-        transport.post(serialize(request), requestTimeoutMs.getAsLong()).whenComplete((response, failure) -> {
+        transport.post(serialize(request), connectTimeoutMs).whenComplete((response, failure) -> {
             if (failure != null) {
                 LOG.log(Level.FINE, failure, () -> "request to " + endpoint() + " failed: " + request);
             } else if (response.statusCode() != 200) {
@@ -83,7 +87,8 @@ final class RunnelService extends ProtobufService {
         });
     }
 
-    private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> reply, QueryControl query, long timeoutMs) {
+    private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> reply, QueryControl query, long timeoutMs,
+            String timeoutSetting) {
         try {
             if (query != null) {
                 CompletableFuture<Void> woken = new CompletableFuture<>();
@@ -111,7 +116,7 @@ final class RunnelService extends ProtobufService {
             }
             throw new UncheckedSqlException(DriverErrors.interruptedWaiting(endpoint()));
         } catch (ExecutionException e) {
-            throw new UncheckedSqlException(transport.classify(e.getCause(), timeoutMs, established));
+            throw new UncheckedSqlException(transport.classify(e.getCause(), timeoutMs, timeoutSetting, established));
         }
     }
 

@@ -2,13 +2,17 @@ package io.runnel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +61,24 @@ class FailoverTest {
                     "jdbc:runnel://127.0.0.1:" + busy.port() + ",127.0.0.1:" + live.port())) {
                 assertThat(c.unwrap(RunnelConnection.class).serverAddress()).isEqualTo("127.0.0.1:" + live.port());
             }
+        }
+    }
+
+    @Test
+    void aHostThatAcceptsButNeverAnswersIsSkippedAfterTheConnectTimeout() throws Exception {
+        // a hung process: the kernel accepts the TCP connection, nobody answers the request
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             FakeRunnelServer live = FakeRunnelServer.start()) {
+            String url = "jdbc:runnel://127.0.0.1:" + hung.getLocalPort() + ",127.0.0.1:" + live.port()
+                    + "?connect_timeout_ms=500";
+            try (Connection c = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> DriverManager.getConnection(url))) {
+                assertThat(c.unwrap(RunnelConnection.class).serverAddress()).isEqualTo("127.0.0.1:" + live.port());
+            }
+            SQLException e = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(
+                    "jdbc:runnel://127.0.0.1:" + hung.getLocalPort() + "?connect_timeout_ms=500"));
+            assertThat(e.getSQLState()).isEqualTo("08001");
+            assertThat(e.getMessage()).endsWith("no answer from 127.0.0.1:" + hung.getLocalPort()
+                    + " within 500 ms (connect_timeout_ms)");
         }
     }
 

@@ -33,7 +33,7 @@ class HttpTransportTest {
     @Test
     void anUnknownHostIsNotWorthRetrying() {
         SQLException e = transport.classify(new CompletionException(connectException(new UnresolvedAddressException())),
-                1000, false);
+                1000, "socket_timeout_ms", false);
         assertThat((Throwable) e).isInstanceOf(SQLNonTransientConnectionException.class).hasMessage(
                 "unknown host 'db.example.com' (in db.example.com:7070)");
         assertThat(e.getSQLState()).isEqualTo("08001");
@@ -41,30 +41,30 @@ class HttpTransportTest {
 
     @Test
     void aConnectTimeoutNamesTheSetting() {
-        SQLException e = transport.classify(new HttpConnectTimeoutException("HTTP connect timed out"), 1000, false);
+        SQLException e = transport.classify(new HttpConnectTimeoutException("HTTP connect timed out"), 1000, "socket_timeout_ms", false);
         assertThat((Throwable) e).isInstanceOf(SQLTransientConnectionException.class).hasMessage(
                 "connecting to db.example.com:7070 timed out after 1500 ms (connect_timeout_ms)");
         assertThat(e.getSQLState()).isEqualTo("08001");
-        assertThat(transport.classify(new HttpConnectTimeoutException("x"), 1000, true).getSQLState()).isEqualTo("08006");
+        assertThat(transport.classify(new HttpConnectTimeoutException("x"), 1000, "socket_timeout_ms", true).getSQLState()).isEqualTo("08006");
     }
 
     @Test
     void aResponseTimeoutIs08006() {
-        SQLException e = transport.classify(new HttpTimeoutException("request timed out"), 2500, true);
+        SQLException e = transport.classify(new HttpTimeoutException("request timed out"), 2500, "socket_timeout_ms", true);
         assertThat((Throwable) e).isInstanceOf(SQLTransientConnectionException.class).hasMessage(
-                "no answer from db.example.com:7070 within 2500 ms (socket_timeout_ms or Connection.setNetworkTimeout)");
+                "no answer from db.example.com:7070 within 2500 ms (socket_timeout_ms)");
     }
 
     @Test
     void aTlsFailureIsAConfigurationError() {
-        SQLException e = transport.classify(new IOException(new SSLHandshakeException("PKIX path building failed")), 1, false);
+        SQLException e = transport.classify(new IOException(new SSLHandshakeException("PKIX path building failed")), 1, "socket_timeout_ms", false);
         assertThat((Throwable) e).isInstanceOf(SQLNonTransientConnectionException.class)
                 .hasMessage("TLS with db.example.com:7070 failed: PKIX path building failed (check ssl and ssl_truststore)");
     }
 
     @Test
     void aLostConnectionIs08006() {
-        SQLException e = transport.classify(new EOFException("EOF reached while reading"), 1, true);
+        SQLException e = transport.classify(new EOFException("EOF reached while reading"), 1, "socket_timeout_ms", true);
         assertThat((Throwable) e).isInstanceOf(SQLTransientConnectionException.class)
                 .hasMessage("connection to db.example.com:7070 failed: EOF reached while reading");
         assertThat(e.getSQLState()).isEqualTo("08006");
@@ -72,7 +72,7 @@ class HttpTransportTest {
 
     @Test
     void anythingElseIsAnInternalError() {
-        SQLException e = transport.classify(new IllegalStateException("bug"), 1, true);
+        SQLException e = transport.classify(new IllegalStateException("bug"), 1, "socket_timeout_ms", true);
         assertThat(e.getSQLState()).isEqualTo("XX000");
         assertThat(e.getMessage()).startsWith("internal driver error: request to db.example.com:7070 failed");
     }
