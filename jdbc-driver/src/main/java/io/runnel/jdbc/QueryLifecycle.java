@@ -38,7 +38,8 @@ final class QueryLifecycle {
 
     /**
      * Starts a query on the statement's current handle; a previous query still running is ended
-     * (its result set was superseded).
+     * (its result set was superseded). Afterwards the caller checks {@link #isServerHandleClosed}:
+     * ending a query closes its server statement.
      *
      * @param timeoutSeconds {@code Statement.getQueryTimeout()}; 0 = none
      */

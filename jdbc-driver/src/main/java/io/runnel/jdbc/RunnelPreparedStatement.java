@@ -119,10 +119,16 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
         } else if (previous != null) {
             previous.close();
         }
+        QueryControl query = lifecycle.begin(getQueryTimeout());
         if (lifecycle.isServerHandleClosed(handle)) {
-            prepareAgain();
+            try {
+                prepareAgain();
+            } catch (SQLException e) {
+                throw lifecycle.failed(query, e);
+            }
+            query.bindHandle(handle);
         }
-        return lifecycle.begin(getQueryTimeout());
+        return query;
     }
 
     /** Prepares the SQL again on the server and moves this statement to the new handle. */

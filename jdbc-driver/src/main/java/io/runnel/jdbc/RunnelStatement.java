@@ -81,14 +81,16 @@ public final class RunnelStatement extends AvaticaStatement implements ManagedSt
         } else if (previous != null) {
             previous.close();
         }
+        QueryControl query = lifecycle.begin(getQueryTimeout());
         if (lifecycle.isServerHandleClosed(handle)) {
             try {
                 resetStatement();
             } catch (RuntimeException e) {
-                throw DriverErrors.translate(e);
+                throw lifecycle.failed(query, e);
             }
+            query.bindHandle(handle);
         }
-        return lifecycle.begin(getQueryTimeout());
+        return query;
     }
 
     @Override
