@@ -56,6 +56,34 @@ class ConnectionFailureTest {
     }
 
     @Test
+    void aServerThatDiesDuringAStreamEndsTheWaitingNextWith08006() throws Exception {
+        FakeRunnelServer server = FakeRunnelServer.start();
+        server.meta().on("SILENT", Behaviors.stuck(bigintColumns("N"), server.meta().shutdown, 60_000));
+        try (Connection c = DriverManager.getConnection(server.url()); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SILENT");
+            java.util.concurrent.CompletableFuture<Throwable> next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (rs.next()) {
+                        // no rows ever
+                    }
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            await().atMost(DEADLINE).until(() -> server.meta().fetches.get() >= 1);
+
+            server.close();
+
+            Throwable failure = next.get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(SQLTransientConnectionException.class)
+                    .hasMessageContaining("127.0.0.1:" + server.port());
+            assertThat(((SQLException) failure).getSQLState()).isEqualTo("08006");
+            assertThat(rs.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void aServerThatDoesNotAnswerWithinTheSocketTimeoutIs08006AndItsQueryIsClosed() throws Exception {
         try (FakeRunnelServer server = FakeRunnelServer.start()) {
             server.meta().on("SILENT", Behaviors.stuck(bigintColumns("N"), server.meta().shutdown, 60_000));
