@@ -10,11 +10,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.BatchBuilder;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.BatchDecoder;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.BatchMetadata;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.Column;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.ColumnType;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.Compression;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.DecodedBatch;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.RecordBatch;
+import io.runnel.jdbc.shaded.io.runnel.storage.format.Schema;
 
 /**
  * Run by ShadedJarIT as "java -cp runnel-jdbc-driver.jar ShadedJarProbe.java URL" in a fresh JVM
- * whose class path is the shaded jar and nothing else. Prints one line per finding; any failure
- * ends the JVM with a non-zero status.
+ * whose class path is the shaded jar and nothing else; it compiles against the jar, so it names
+ * the relocated batch format directly. Prints one line per finding; any failure ends the JVM with
+ * a non-zero status.
  */
 public class ShadedJarProbe {
     public static void main(String[] args) throws Exception {
@@ -104,11 +114,36 @@ public class ShadedJarProbe {
         }
         System.out.println("lz4 ok " + input.length + " -> " + frame.size() + " bytes");
 
-        try {
-            Class.forName("io.runnel.jdbc.shaded.io.runnel.storage.format.BatchFormat");
-            System.out.println("format present");
-        } catch (ClassNotFoundException e) {
-            System.out.println("format absent");
+        // The batch format of the data path, relocated, with both codecs and its flatbuffers/Arrow metadata.
+        for (Compression compression : new Compression[] {Compression.ZSTD, Compression.LZ4_FRAME}) {
+            Schema schema = Schema.of(1, Column.of("id", ColumnType.BIGINT, false),
+                    Column.varchar("customer", 64, true), Column.decimal("amount", 12, 2, true));
+            RecordBatch batch;
+            try (BatchBuilder builder = new BatchBuilder(schema, compression)) {
+                for (long id = 0; id < 1000; id++) {
+                    builder.setLong(0, id);
+                    if (id % 7 == 0) {
+                        builder.setNull(1);
+                    } else {
+                        builder.setString(1, "customer-" + (id % 10));
+                    }
+                    builder.setDecimal(2, java.math.BigDecimal.valueOf(id * 3, 2));
+                    builder.endRow();
+                }
+                batch = RecordBatch.wrap(builder.build(BatchMetadata.NONE));
+            }
+            try (BatchDecoder decoder = new BatchDecoder()) {
+                DecodedBatch decoded = decoder.decode(batch, schema, null);
+                for (int row = 0; row < 1000; row++) {
+                    boolean ok = decoded.getLong(0, row) == row
+                            && (row % 7 == 0 ? decoded.isNull(1, row) : decoded.getString(1, row).equals("customer-" + (row % 10)))
+                            && decoded.getDecimal(2, row).equals(java.math.BigDecimal.valueOf(row * 3L, 2));
+                    if (!ok) {
+                        throw new AssertionError(compression + " batch row " + row + " came back different");
+                    }
+                }
+            }
+            System.out.println("format " + compression.codec() + " ok 1000 rows in " + batch.sizeInBytes() + " bytes");
         }
     }
 }
