@@ -1,0 +1,87 @@
+package io.runnel.engine;
+
+import io.runnel.storage.format.Column;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The broker as the SQL layer sees it: catalog, produce, read, partition status.
+ *
+ * <p>This interface is the seam between {@code sql-layer} and the broker (design note 0003 §4): the
+ * SQL layer imports nothing else from the engine's internals, and its unit tests replace it with a
+ * fake. {@link io.runnel.engine.local.LocalEngine} is the single-node implementation.
+ *
+ * <p>Thread-safety: every method may be called from any thread concurrently.
+ *
+ * <p>Errors a user can cause are {@link EngineException}s whose {@link EngineException#sqlState()}
+ * is the SQLSTATE of DESIGN.md §3 and whose message names the object.
+ */
+public interface Engine extends AutoCloseable {
+
+    // ---- catalog ----------------------------------------------------------------------------
+
+    /**
+     * Creates a topic.
+     *
+     * @return the new topic, or the existing one when {@code ifNotExists} and it already exists
+     * @throws EngineException 42P07 when it exists (and not {@code ifNotExists}); 22023 for an unknown
+     *     option or a bad option value; 42601 for an invalid topic or column name; 42701 for a
+     *     duplicate column; 42703 for an unknown PARTITION BY or timestamp column
+     */
+    TopicInfo createTopic(TopicSpec spec, boolean ifNotExists);
+
+    /**
+     * Changes options ({@code ALTER TOPIC t SET (...)}). {@code partitions} may only grow.
+     *
+     * @throws EngineException 42P01 unknown topic; 22023 bad value or a partition count that shrinks
+     */
+    TopicInfo alterTopic(String topic, Map<String, String> options);
+
+    /**
+     * Adds a nullable column ({@code ALTER TOPIC t ADD COLUMN}); a new schema id; older batches read
+     * NULL for it.
+     *
+     * @throws EngineException 42P01 unknown topic; 42701 the column exists; 42601 a NOT NULL column
+     */
+    TopicInfo addColumn(String topic, Column column);
+
+    /** Drops a topic and deletes its data. 42P01 when it does not exist and not {@code ifExists}. */
+    void dropTopic(String topic, boolean ifExists);
+
+    /** Looks a topic up by name, case-insensitively. Internal topics (names starting {@code __}) are found too. */
+    Optional<TopicInfo> topic(String name);
+
+    /** Every user topic (internal ones excluded), sorted by name. */
+    List<TopicInfo> topics();
+
+    /** One row per partition of {@code topic}, sorted by partition; 42P01 when unknown. */
+    List<PartitionStatus> partitionStatus(String topic);
+
+    // ---- write ------------------------------------------------------------------------------
+
+    /**
+     * Appends pre-built batches (one or more per partition; the driver's data path and the
+     * server's INSERT path both end here).
+     *
+     * <p>All-or-nothing validation: every batch is checked (CRC, schema id known for the topic,
+     * structure, NOT NULL, VARCHAR lengths, partition in range) before any is appended; a failed
+     * check appends nothing. After validation, the batches are appended partition by partition; the
+     * call returns when {@code acks} is satisfied for all of them, or fails with 57014 when
+     * {@code timeoutMs} passes first.
+     */
+    ProduceResult produce(String topic, List<PartitionBatch> batches, Acks acks, long timeoutMs);
+
+    // ---- read -------------------------------------------------------------------------------
+
+    /**
+     * Opens a reader over some partitions of a topic. The reader decodes batches (with the
+     * request's projection) and long-polls for new data when unbounded.
+     *
+     * @throws EngineException 42P01 unknown topic; 22023 a partition out of range
+     */
+    TopicReader openReader(ReadRequest request);
+
+    /** First offset of {@code partition} whose timestamp is at or after {@code timestampMs}, or its log end offset. */
+    long offsetForTimestamp(String topic, int partition, long timestampMs);
+}
