@@ -603,7 +603,8 @@ public final class Partition {
     /**
      * A follower's fetch: its fetch offset is its LEO. Records its position (caught up or not), adds it
      * to the ISR when it caught up, advances the HW, and returns the batches from {@code fetchOffset}
-     * below the published end, as a slice of a segment file for zero-copy sending.
+     * below the published end, as a slice of a segment file for zero-copy sending (none when
+     * {@code maxBytes} is 0: the response is full, but the position still counts).
      */
     public FollowerFetch handleFollowerFetch(int followerId, int followerEpoch, long fetchOffset, int maxBytes) {
         ReplicaError epochError = checkLeaderEpoch(followerEpoch);
@@ -654,7 +655,7 @@ public final class Partition {
             submitIsrWrite(toWrite, writeState, expectedVersion);
         }
         maybeAdvanceHighWatermark();
-        LogSlice slice = fetchOffset < published ? log.readSlice(fetchOffset, published, maxBytes) : null;
+        LogSlice slice = fetchOffset < published && maxBytes > 0 ? log.readSlice(fetchOffset, published, maxBytes) : null;
         if (role != Role.LEADER || leaderEpoch != followerEpoch) {
             // Leadership moved while we read: the log may be truncated under the slice. Let the follower re-resolve.
             return FollowerFetch.error(ReplicaError.NOT_LEADER, logStart, published);
@@ -672,10 +673,19 @@ public final class Partition {
             return new EpochAnswer(error, LeaderEpochCache.UNDEFINED_EPOCH, LeaderEpochCache.UNDEFINED_OFFSET);
         }
         LeaderEpochCache.EpochEndOffset end = epochCache.endOffsetFor(requestedEpoch, publishedEndOffset);
+        if (end.epoch() == LeaderEpochCache.UNDEFINED_EPOCH) {
+            // Older than every epoch here: the requester's log diverges where this log's first epoch starts.
+            List<LeaderEpochCache.EpochEntry> entries = epochCache.entries();
+            long firstStart = entries.isEmpty() ? log.logStartOffset() : entries.get(0).startOffset();
+            return new EpochAnswer(ReplicaError.NONE, LeaderEpochCache.UNDEFINED_EPOCH, firstStart);
+        }
         return new EpochAnswer(ReplicaError.NONE, end.epoch(), end.endOffset());
     }
 
-    /** An OffsetsForLeaderEpoch answer: an error, or the epoch and its end offset (-1, -1 when unknown). */
+    /**
+     * An OffsetsForLeaderEpoch answer: an error, or the epoch and its end offset; an epoch of -1 with
+     * the start offset of this log's first epoch when the requested one is older than all of them.
+     */
     public record EpochAnswer(ReplicaError error, int epoch, long endOffset) {}
 
     private ReplicaError checkLeaderEpoch(int requestEpoch) {
@@ -1001,9 +1011,11 @@ public final class Partition {
         }
     }
 
-    /** Stops using the log as a crash would (no flush, no checkpoint); the log itself is left to the caller. */
+    /** Stops as a crash would: no flush, no clean-shutdown marker, no HW checkpoint (the next open recovers). */
     public void abandon() {
         makeOffline("the broker stopped");
+        log.closeAbruptly();
+        wakeAll();
     }
 
     @Override
