@@ -765,10 +765,7 @@ public final class LocalEngine implements Engine {
                 throw new EngineException(SqlStates.IO_ERROR, "cannot create topic " + spec.name() + ": " + e.getMessage(), e);
             }
             int version = stored.version();
-            boolean seen = awaitApplied(i -> {
-                TopicImage t = i.topic(info.name());
-                return t != null && t.info().topicId().equals(info.topicId()) && t.entry().version() >= version;
-            }, config.metadataWaitMs());
+            boolean seen = awaitApplied(i -> complete(i.topic(info.name()), info, version), config.metadataWaitMs());
             if (!seen) {
                 throw new EngineException(SqlStates.QUERY_CANCELED, "topic " + info.name() + " was created, but broker "
                         + brokerId + " has not seen it in the cluster metadata within " + config.metadataWaitMs() + " ms");
@@ -848,10 +845,28 @@ public final class LocalEngine implements Engine {
         }
     }
 
+    /**
+     * Whether an image holds the topic at {@code version} or later with every partition's assignment and
+     * state: the metadata store may show a DDL's nodes one by one, and a DDL returns only when this broker
+     * can route every partition.
+     */
+    private static boolean complete(TopicImage t, TopicInfo info, int version) {
+        if (t == null || !t.info().topicId().equals(info.topicId()) || t.entry().version() < version) {
+            return false;
+        }
+        for (int p = 0; p < t.info().partitions(); p++) {
+            PartitionImage pi = t.partition(p);
+            if (pi.replicas().isEmpty() || pi.state() == null || !pi.state().value().topicId().equals(info.topicId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void awaitVersion(TopicInfo info, int version) {
         boolean seen = awaitApplied(i -> {
             TopicImage t = i.topic(info.name());
-            return t == null || !t.info().topicId().equals(info.topicId()) || t.entry().version() >= version;
+            return t == null || !t.info().topicId().equals(info.topicId()) || complete(t, info, version);
         }, config.metadataWaitMs());
         if (!seen) {
             throw new EngineException(SqlStates.QUERY_CANCELED, "topic " + info.name() + " was changed, but broker " + brokerId

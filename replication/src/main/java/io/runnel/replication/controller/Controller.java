@@ -186,6 +186,15 @@ public final class Controller implements AutoCloseable {
         return active ? epoch : -1;
     }
 
+    /**
+     * Stops acting without leaving the election, as a crashed broker would: its latch node stays until
+     * its ZooKeeper session expires. For in-process crash tests.
+     */
+    public void abandon() {
+        active = false;
+        thread.shutdownNow();
+    }
+
     @Override
     public void close() {
         active = false;

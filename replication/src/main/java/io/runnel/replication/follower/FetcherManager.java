@@ -29,6 +29,8 @@ public final class FetcherManager implements ReplicaFetchers {
     private final Map<Partition, Integer> leaders = new IdentityHashMap<>();
     /** Guarded by this. */
     private boolean closed;
+    /** Guarded by this. */
+    private boolean paused;
 
     /**
      * @param endpoints opens an endpoint to a leader broker by id (its address is looked up when connecting)
@@ -54,6 +56,7 @@ public final class FetcherManager implements ReplicaFetchers {
             thread = new FetcherThread("runnel-fetcher-" + localBrokerId + "-from-" + leaderId,
                     new ReplicaFetcher(localBrokerId, leaderId, config, clock), endpoints.apply(leaderId), config);
             threads.put(leaderId, thread);
+            thread.paused = paused;
             thread.start();
             LOG.info("Broker {} started fetching from broker {}", localBrokerId, leaderId);
         }
@@ -82,6 +85,15 @@ public final class FetcherManager implements ReplicaFetchers {
             thread.shutdown();
             LOG.info("Broker {} stopped fetching from broker {}", localBrokerId, leaderId);
         }
+    }
+
+    /**
+     * Stops (or resumes) sending fetches, as a slow or stuck follower would: for tests of lag-based ISR
+     * shrinking. Affects the fetchers running now and those started later.
+     */
+    public synchronized void pauseForTesting(boolean paused) {
+        this.paused = paused;
+        threads.values().forEach(t -> t.paused = paused);
     }
 
     /** The fetcher of a leader, or null; for tests. */

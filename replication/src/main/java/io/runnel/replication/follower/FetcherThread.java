@@ -28,6 +28,8 @@ final class FetcherThread extends Thread {
     private final FetcherConfig config;
     /** Set by shutdown(); read by the loop. */
     private volatile boolean running = true;
+    /** Set by {@link FetcherManager#pauseForTesting}; read by the loop. */
+    volatile boolean paused;
 
     FetcherThread(String name, ReplicaFetcher fetcher, LeaderEndpoint endpoint, FetcherConfig config) {
         super(name);
@@ -45,10 +47,14 @@ final class FetcherThread extends Thread {
     public void run() {
         while (running) {
             try {
+                if (paused) {
+                    fetcher.awaitWork(20);
+                    continue;
+                }
                 EpochRequest epochRequest = fetcher.nextEpochRequest();
                 if (epochRequest != null) {
                     EpochResponse response = await(endpoint.offsetsForLeaderEpoch(epochRequest));
-                    if (response != null) {
+                    if (response != null && !dropWhilePaused()) {
                         fetcher.onEpochResponse(response);
                     }
                     continue;
@@ -56,7 +62,7 @@ final class FetcherThread extends Thread {
                 FetchRequest fetchRequest = fetcher.nextFetchRequest();
                 if (fetchRequest != null) {
                     FetchResponse response = await(endpoint.fetch(fetchRequest));
-                    if (response != null) {
+                    if (response != null && !dropWhilePaused()) {
                         fetcher.onFetchResponse(response);
                     }
                     continue;
@@ -72,6 +78,15 @@ final class FetcherThread extends Thread {
                 fetcher.onRequestFailed(e);
             }
         }
+    }
+
+    /** A response arriving while paused (it was in flight when the pause began) is dropped, as if lost. */
+    private boolean dropWhilePaused() {
+        if (paused) {
+            fetcher.onRequestFailed(new IllegalStateException("fetching is paused for a test"));
+            return true;
+        }
+        return false;
     }
 
     /** The answer, or null after a failure (already reported to the fetcher). */

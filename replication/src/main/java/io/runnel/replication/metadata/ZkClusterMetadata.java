@@ -257,6 +257,45 @@ public final class ZkClusterMetadata implements ClusterMetadata {
         }
     }
 
+    /**
+     * Imports a topic of a standalone data directory: its entry as it was (same id, schemas, options),
+     * every partition assigned to {@code brokerId} alone and led by it at epoch 0 — the epoch its
+     * batches were written with.
+     *
+     * @throws MetadataConflictException when a topic of that name exists in the cluster
+     */
+    public void importTopic(TopicInfo topic, int brokerId) {
+        List<List<Integer>> assignment = new ArrayList<>();
+        for (int p = 0; p < topic.partitions(); p++) {
+            assignment.add(List.of(brokerId));
+        }
+        try {
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(store.createOp(topic));
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.assignment(topic.name()),
+                    ZkCodec.assignment(new ZkCodec.Assignment(topic.topicId(), assignment))));
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.partitionsOf(topic.name())));
+            addInitialStates(ops, topic, assignment, 0);
+            client.transaction().forOperations(ops);
+        } catch (KeeperException.NodeExistsException e) {
+            throw new MetadataConflictException("topic " + topic.name() + " already exists in the cluster");
+        } catch (Exception e) {
+            throw ZkMetadataStore.storeError("import topic " + topic.name() + " under", paths.root(), e);
+        }
+    }
+
+    /** Waits (at most {@code timeoutMs}) until the image satisfies {@code condition}; true if it did. */
+    public boolean awaitImage(java.util.function.Predicate<MetadataImage> condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.test(image)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     private void addInitialStates(List<CuratorOp> ops, TopicInfo topic, List<List<Integer>> assignment, int first)
             throws Exception {
         for (int i = 0; i < assignment.size(); i++) {
