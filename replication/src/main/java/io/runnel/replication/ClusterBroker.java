@@ -346,20 +346,25 @@ public final class ClusterBroker implements AutoCloseable {
      */
     public void crashForTesting() {
         closed = true;
+        // The data path first: a dead process neither serves nor fetches from the moment it dies.
+        transport.close();
+        fetchers.close();
+        engine.abandonForTesting();
+        timer.shutdownNow();
+        if (controller != null) {
+            controller.abandon();
+        }
+        metadata.close();
         try {
             curator.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         } catch (Exception e) {
             LOG.debug("cannot drop the ZooKeeper connection: {}", e.toString());
         }
-        if (controller != null) {
-            controller.abandon();
-        }
-        curator.close();
-        transport.close();
-        fetchers.close();
-        engine.abandonForTesting();
-        metadata.close();
-        timer.shutdownNow();
+        // Curator's close may wait for a connection that a test has silenced: let it, off this thread.
+        CuratorFramework dead = curator;
+        Thread reaper = new Thread(dead::close, "runnel-crashed-broker-" + engineConfig.brokerId() + "-curator");
+        reaper.setDaemon(true);
+        reaper.start();
         if (embeddedZk != null) {
             embeddedZk.close();
         }

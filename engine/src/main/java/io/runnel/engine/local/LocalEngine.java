@@ -515,6 +515,7 @@ public final class LocalEngine implements Engine {
         }
         replica.setMinInsyncReplicas(info.config().minInsyncReplicas());
         replica.setWritesFenced(!image.current());
+        replica.setLiveBrokers(image.liveBrokers().keySet());
         if (state == null) {
             return;
         }

@@ -129,6 +129,12 @@ public final class Partition {
     private volatile int minInsyncReplicas = 1;
     /** Set once by the engine; read by ISR changes. */
     private volatile IsrWriter isrWriter;
+    /**
+     * The brokers registered as live in the last metadata image, set by the engine; read by ISR growth:
+     * a follower that fetches but is not live (its session expired, e.g. cut off from the metadata store
+     * only) is not added back, or the leader and the controller would undo each other forever (KIP-841).
+     */
+    private volatile Set<Integer> liveBrokers;
 
     /** Guarded by {@link #stateLock}. */
     private List<Integer> replicas = List.of();
@@ -285,6 +291,11 @@ public final class Partition {
 
     public void setIsrWriter(IsrWriter writer) {
         this.isrWriter = writer;
+    }
+
+    /** The live brokers of the current metadata image (null: all are taken as live). */
+    public void setLiveBrokers(Set<Integer> live) {
+        this.liveBrokers = live;
     }
 
     public void setMinInsyncReplicas(int n) {
@@ -639,8 +650,9 @@ public final class Partition {
             f.lastFetchLeaderEndOffset = published;
             f.lastFetchTimeMs = now;
             f.logEndOffset = fetchOffset;
+            Set<Integer> live = liveBrokers;
             if (!isr.contains(followerId) && fetchOffset >= highWatermark && fetchOffset >= leaderEpochStartOffset
-                    && mayWriteIsrLocked(now)) {
+                    && (live == null || live.contains(followerId)) && mayWriteIsrLocked(now)) {
                 Set<Integer> grown = new LinkedHashSet<>(isr);
                 grown.add(followerId);
                 toWrite = new PendingIsr(PartitionState.inReplicaOrder(grown, replicas));
