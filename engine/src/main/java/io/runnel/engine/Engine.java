@@ -25,8 +25,9 @@ public interface Engine extends AutoCloseable {
      * Creates a topic.
      *
      * @return the new topic, or the existing one when {@code ifNotExists} and it already exists
-     * @throws EngineException 42P07 when it exists (and not {@code ifNotExists}); 22023 for a bad
-     *     option value; 42601 for an unknown option; 42701 for a duplicate column
+     * @throws EngineException 42P07 when it exists (and not {@code ifNotExists}); 22023 for an unknown
+     *     option or a bad option value; 42601 for an invalid topic or column name; 42701 for a
+     *     duplicate column; 42703 for an unknown PARTITION BY or timestamp column
      */
     TopicInfo createTopic(TopicSpec spec, boolean ifNotExists);
 

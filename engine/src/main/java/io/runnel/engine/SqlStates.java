@@ -31,6 +31,10 @@ public final class SqlStates {
     public static final String QUERY_CANCELED = "57014";
     public static final String OBJECT_IN_USE = "55006";
     public static final String INSUFFICIENT_RESOURCES = "53000";
+    /** A size limit (e.g. a batch larger than max_batch_bytes, too many columns). */
+    public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+    /** An I/O error on the broker's files other than a full disk. */
+    public static final String IO_ERROR = "58030";
     public static final String DISK_FULL = "53100";
     public static final String OUT_OF_MEMORY = "53200";
     public static final String TOO_MANY_CONNECTIONS = "53300";

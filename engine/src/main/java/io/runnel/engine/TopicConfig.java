@@ -75,7 +75,13 @@ public record TopicConfig(
                 case "partitions" -> partitions = intIn(key, value, 1, MAX_PARTITIONS);
                 case "replication_factor" -> replicationFactor = intIn(key, value, 1, 100);
                 case "min_insync_replicas" -> minInsync = intIn(key, value, 1, 100);
-                case "retention" -> retentionMs = Durations.parseMs(key, value);
+                case "retention" -> {
+                    retentionMs = Durations.parseMs(key, value);
+                    if (retentionMs == 0) {
+                        throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE,
+                                "retention must be positive or 'forever', not '" + value + "'");
+                    }
+                }
                 case "retention_bytes" -> retentionBytes = DataSizes.parseBytes(key, value);
                 case "segment_bytes" -> segmentBytes = longIn(key, DataSizes.parseBytes(key, value), 1L << 20, 1L << 30);
                 case "segment_ms" -> segmentMs = longIn(key, Durations.parseMs(key, value), 1_000, Long.MAX_VALUE);
@@ -109,7 +115,10 @@ public record TopicConfig(
                 segmentMs, compression, timestampColumn, unclean, maxBatchBytes);
     }
 
-    /** Every option with its current value as text, in the documented order (DESCRIBE, sys.topics). */
+    /**
+     * Every option with its current value as text, in the documented order (DESCRIBE, sys.topics);
+     * {@code compression_level} only with zstd. {@code DEFAULTS.with(c.toOptions())} equals {@code c}.
+     */
     public Map<String, String> toOptions() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("partitions", Integer.toString(partitions));
@@ -120,7 +129,10 @@ public record TopicConfig(
         m.put("segment_bytes", DataSizes.format(segmentBytes));
         m.put("segment_ms", Durations.format(segmentMs));
         m.put("compression", codecName(compression.codec()));
-        m.put("compression_level", Integer.toString(compression.level()));
+        if (compression.codec() == Compression.Codec.ZSTD) {
+            // Only zstd has levels; with() refuses compression_level for the other codecs.
+            m.put("compression_level", Integer.toString(compression.level()));
+        }
         m.put("timestamp", timestampColumn == null ? "append" : timestampColumn);
         m.put("unclean_leader_election", Boolean.toString(uncleanLeaderElection));
         m.put("max_batch_bytes", DataSizes.format(maxBatchBytes));

@@ -24,6 +24,17 @@ public final class BatchDecoder implements AutoCloseable {
      * @throws CorruptBatchException when the batch's bytes are damaged or inconsistent
      */
     public DecodedBatch decode(RecordBatch batch, Schema schema, int[] projection) {
+        return decode(batch, schema, projection, null);
+    }
+
+    /**
+     * Like {@link #decode(RecordBatch, Schema, int[])}, knowing the schema the batch was written
+     * with: a <em>projected</em> batch then reads the projected columns its own schema lacked (added
+     * later) as NULL, instead of as not projected.
+     *
+     * @param batchSchema the schema named by {@code batch.schemaId()}, or null if unknown
+     */
+    public DecodedBatch decode(RecordBatch batch, Schema schema, int[] projection, Schema batchSchema) {
         batch.ensureValid();
         if (batch.schemaId() > schema.schemaId()) {
             throw new IllegalArgumentException("batch was written with schema " + batch.schemaId()
@@ -61,8 +72,9 @@ public final class BatchDecoder implements AutoCloseable {
         if (batch.isProjected()) {
             // A projected batch cannot tell a column the server left out from one its schema lacked:
             // only the columns it holds are readable.
-            for (ColumnData c : columns) {
-                c.projected &= c.present;
+            int added = batchSchema != null ? batchSchema.columnCount() : n;
+            for (int col = 0; col < n; col++) {
+                columns[col].projected &= columns[col].present || col >= added;
             }
         }
         return new DecodedBatch(schema, batch, columns);

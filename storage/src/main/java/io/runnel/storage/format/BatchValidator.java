@@ -63,7 +63,8 @@ public final class BatchValidator implements AutoCloseable {
         for (int i = 0; i < layout.columnCount; i++) {
             Column column = schema.column(layout.columnIndex[i]);
             if (!column.nullable() && layout.nullCount[i] > 0) {
-                throw new InvalidBatchException("column " + column.describe() + " has " + layout.nullCount[i] + " NULLs");
+                throw new InvalidBatchException(InvalidValueException.Kind.NOT_NULL,
+                        "column " + column.describe() + " has " + layout.nullCount[i] + " NULLs");
             }
             if (column.type().isVariableLength()) {
                 checkLengths(layout, i, column, bytes);
@@ -119,8 +120,8 @@ public final class BatchValidator implements AutoCloseable {
             }
             if (max != Column.UNBOUNDED && length > max) {
                 if (column.type() == ColumnType.VARBINARY) {
-                    throw new InvalidBatchException("column " + column.describe() + ": value " + (r - 1) + " has " + length
-                            + " bytes");
+                    throw new InvalidBatchException(InvalidValueException.Kind.TOO_LONG,
+                            "column " + column.describe() + ": value " + (r - 1) + " has " + length + " bytes");
                 }
                 if (data == null) {
                     data = decompressor.decompress(bytes, dataBuffer, dataLength, layout.codec);
@@ -131,7 +132,8 @@ public final class BatchValidator implements AutoCloseable {
                 }
                 int chars = Utf8.countCodePoints(data.array(), data.offset() + previous, length);
                 if (chars > max || chars < 0) {
-                    throw new InvalidBatchException("column " + column.describe() + ": value " + (r - 1) + " has "
+                    throw new InvalidBatchException(chars < 0 ? InvalidValueException.Kind.TYPE : InvalidValueException.Kind.TOO_LONG,
+                            "column " + column.describe() + ": value " + (r - 1) + " has "
                             + (chars < 0 ? "malformed UTF-8" : chars + " characters"));
                 }
             }
@@ -165,7 +167,8 @@ public final class BatchValidator implements AutoCloseable {
         long[] range = fixedRange(layout, i, column, bytes, 8);
         long limit = column.precision() < 19 ? POWERS_OF_TEN[column.precision()] : Long.MAX_VALUE;
         if (range != null && (range[0] <= -limit || range[1] >= limit)) {
-            throw new InvalidBatchException("column " + column.describe() + ": unscaled values range " + range[0] + ".."
+             throw new InvalidBatchException(InvalidValueException.Kind.OUT_OF_RANGE,
+                    "column " + column.describe() + ": unscaled values range " + range[0] + ".."
                     + range[1] + ", beyond " + column.precision() + " digits");
         }
     }
@@ -173,7 +176,8 @@ public final class BatchValidator implements AutoCloseable {
     private void checkTime(BatchLayout layout, int i, Column column, ByteBuffer bytes) {
         long[] range = fixedRange(layout, i, column, bytes, 4);
         if (range != null && (range[0] < 0 || range[1] > 86_399_999)) {
-            throw new InvalidBatchException("column " + column.describe() + ": values range " + range[0] + ".." + range[1]
+             throw new InvalidBatchException(InvalidValueException.Kind.OUT_OF_RANGE,
+                    "column " + column.describe() + ": values range " + range[0] + ".." + range[1]
                     + ", outside 0..86399999 ms of a day");
         }
     }

@@ -8,7 +8,20 @@ package io.runnel.storage.format;
 public final class InvalidBatchException extends BatchFormatException {
     private static final long serialVersionUID = 1L;
 
+    private final InvalidValueException.Kind kind;
+
     public InvalidBatchException(String message) {
+        this(InvalidValueException.Kind.TYPE, message);
+    }
+
+    /** A batch whose values break a column rule of {@code kind} (NOT NULL, length, range). */
+    public InvalidBatchException(InvalidValueException.Kind kind, String message) {
         super(message);
+        this.kind = kind;
+    }
+
+    /** Which rule the batch breaks; {@code TYPE} (SQLSTATE 22000) for anything but a value rule. */
+    public InvalidValueException.Kind kind() {
+        return kind;
     }
 }

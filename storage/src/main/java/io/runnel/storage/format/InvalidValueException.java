@@ -35,12 +35,23 @@ public final class InvalidValueException extends BatchFormatException {
     private final Kind kind;
     private final String column;
     private final int row;
+    private final String expected;
+    private final String actual;
 
     public InvalidValueException(Kind kind, String column, int row, String expected, String actual) {
         super("column " + column + ", row " + row + ": expected " + expected + ", got " + actual);
         this.kind = kind;
         this.column = column;
         this.row = row;
+        this.expected = expected;
+        this.actual = actual;
+    }
+
+    /** The same problem reported at another row number (a writer that numbers rows its own way). */
+    InvalidValueException atRow(int otherRow) {
+        InvalidValueException e = new InvalidValueException(kind, column, otherRow, expected, actual);
+        e.setStackTrace(getStackTrace());
+        return e;
     }
 
     public Kind kind() {

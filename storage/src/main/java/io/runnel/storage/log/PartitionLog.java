@@ -77,7 +77,11 @@ public final class PartitionLog implements AutoCloseable {
 
     private final Path dir;
     private final String name;
-    private final LogConfig config;
+    /**
+     * Written under {@link #lock} by {@link #updateConfig}; read by the writer, retention and
+     * readers (the byte bound of a read).
+     */
+    private volatile LogConfig config;
     private final SchemaLookup schemas;
     private final Clock clock;
     private final FileChannelFactory files;
@@ -153,6 +157,23 @@ public final class PartitionLog implements AutoCloseable {
 
     public LogConfig config() {
         return config;
+    }
+
+    /**
+     * Replaces the settings of an open log ({@code ALTER TOPIC ... SET}): segment size and age,
+     * retention and the flush policy take effect at the next append, roll or {@link #applyRetention()}.
+     * Index sizes, the index interval and the batch size limit of existing segments stay as they
+     * were opened; new segments use the new values.
+     */
+    public void updateConfig(LogConfig newConfig) {
+        java.util.Objects.requireNonNull(newConfig, "newConfig");
+        lock.lock();
+        try {
+            ensureOpen();
+            this.config = newConfig;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** First offset still in the log. */
