@@ -56,6 +56,7 @@ public final class ErrorTranslator {
             Map.entry(SqlStates.NUMERIC_OUT_OF_RANGE, List.of("NumberLiteralOutOfRange",
                     "InputArgumentsOfFunctionOutOfRange")),
             Map.entry("22008", List.of("DateLiteralOutOfRange")),
+            Map.entry(SqlStates.INVALID_DATETIME_FORMAT, List.of("IllegalLiteral")),
             Map.entry(SqlStates.UNDEFINED_OBJECT, List.of("UnknownDatatypeName", "TypeNotFound", "UnknownCharacterSet")));
 
     /** Validation errors Calcite reports that are none of the above: "syntax error or access rule violation". */

@@ -225,4 +225,9 @@ public final class SqlColumnTypes {
             default -> null;
         };
     }
+
+    /** The column as DDL declares it: {@code amount DECIMAL(12, 2) NOT NULL}. */
+    public static String describe(Column column) {
+        return column.name() + " " + sqlName(column) + (column.nullable() ? "" : " NOT NULL");
+    }
 }
