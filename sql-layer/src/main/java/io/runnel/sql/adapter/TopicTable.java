@@ -13,6 +13,10 @@ import org.apache.calcite.schema.Schema.TableType;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.schema.TranslatableTable;
 
 /**
  * A topic as a Calcite table: its user columns (current schema) followed by the
@@ -26,7 +30,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
  *
  * <p>Immutable: a snapshot of the topic as the catalog knew it when the statement was prepared.
  */
-public class TopicTable extends AbstractTable {
+public class TopicTable extends AbstractTable implements TranslatableTable {
     private final Engine engine;
     private final TopicInfo topic;
     private final boolean unbounded;
@@ -93,6 +97,15 @@ public class TopicTable extends AbstractTable {
         } catch (RuntimeException e) {
             return Statistics.UNKNOWN;
         }
+    }
+
+    /**
+     * A plain logical scan, which {@link io.runnel.sql.rel.TopicRules} replace. (Translatable so that
+     * Calcite's stream rules accept the table {@link StreamableTopicTable#stream()} returns.)
+     */
+    @Override
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return LogicalTableScan.create(context.getCluster(), relOptTable, context.getTableHints());
     }
 
     @Override

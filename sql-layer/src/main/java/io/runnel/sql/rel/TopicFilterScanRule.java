@@ -20,7 +20,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Pushes the conjuncts of a {@code Filter} that a scan can evaluate on decoded columns into the
- * {@link TopicTableScan} below it: comparisons of a column with a literal ({@code = <> < <= > >=}),
+ * {@link LogicalTopicScan} below it: comparisons of a column with a literal ({@code = <> < <= > >=}),
  * {@code IN} lists (Calcite's {@code SEARCH} and ORs of equalities), {@code IS [NOT] NULL}, and a
  * boolean column alone or negated. Conditions on {@code _partition}, {@code _offset} and
  * {@code _timestamp} also become seeks ({@link SeekPlan}). What cannot be pushed stays in a filter
@@ -28,7 +28,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  */
 final class TopicFilterScanRule extends RelRule<RuleConfig> {
     static final RuleConfig DEFAULT_CONFIG = RuleConfig.of("TopicFilterScanRule",
-            b0 -> b0.operand(LogicalFilter.class).oneInput(b1 -> b1.operand(TopicTableScan.class).noInputs()),
+            b0 -> b0.operand(LogicalFilter.class).oneInput(b1 -> b1.operand(LogicalTopicScan.class).noInputs()),
             TopicFilterScanRule::new);
 
     private TopicFilterScanRule(RuleConfig config) {
@@ -38,7 +38,7 @@ final class TopicFilterScanRule extends RelRule<RuleConfig> {
     @Override
     public void onMatch(RelOptRuleCall call) {
         LogicalFilter filter = call.rel(0);
-        TopicTableScan scan = call.rel(1);
+        LogicalTopicScan scan = call.rel(1);
         RexNode condition = RexUtil.expandSearch(filter.getCluster().getRexBuilder(), null, filter.getCondition());
         List<ScanCondition> pushed = new ArrayList<>(scan.conditions());
         List<RexNode> residual = new ArrayList<>();
@@ -59,7 +59,7 @@ final class TopicFilterScanRule extends RelRule<RuleConfig> {
     }
 
     /** The scan condition {@code rex} is, or null when a scan cannot evaluate it. */
-    static ScanCondition translate(RexNode rex, TopicTableScan scan) {
+    static ScanCondition translate(RexNode rex, LogicalTopicScan scan) {
         int[] fields = scan.fields();
         TopicTable table = scan.topicTable();
         List<RelDataType> types = scan.getTable().getRowType().getFieldList().stream().map(f -> f.getType()).toList();

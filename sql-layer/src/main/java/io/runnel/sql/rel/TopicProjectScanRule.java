@@ -16,14 +16,14 @@ import org.apache.calcite.util.mapping.MappingType;
 import org.apache.calcite.util.mapping.Mappings;
 
 /**
- * Pushes the fields a {@code Project} uses into the {@link TopicTableScan} below it, so that the
+ * Pushes the fields a {@code Project} uses into the {@link LogicalTopicScan} below it, so that the
  * scan decodes only those columns (storage reads and decompresses only their buffers). A project
  * of plain field references disappears into the scan; one with expressions stays above a scan of
  * the fields its expressions read.
  */
 final class TopicProjectScanRule extends RelRule<RuleConfig> {
     static final RuleConfig DEFAULT_CONFIG = RuleConfig.of("TopicProjectScanRule",
-            b0 -> b0.operand(LogicalProject.class).oneInput(b1 -> b1.operand(TopicTableScan.class).noInputs()),
+            b0 -> b0.operand(LogicalProject.class).oneInput(b1 -> b1.operand(LogicalTopicScan.class).noInputs()),
             TopicProjectScanRule::new);
 
     private TopicProjectScanRule(RuleConfig config) {
@@ -33,7 +33,7 @@ final class TopicProjectScanRule extends RelRule<RuleConfig> {
     @Override
     public void onMatch(RelOptRuleCall call) {
         LogicalProject project = call.rel(0);
-        TopicTableScan scan = call.rel(1);
+        LogicalTopicScan scan = call.rel(1);
         int[] scanFields = scan.fields();
         List<RexNode> projects = project.getProjects();
         if (projects.stream().allMatch(p -> p instanceof RexInputRef)) {
@@ -56,7 +56,7 @@ final class TopicProjectScanRule extends RelRule<RuleConfig> {
             mapping.set(i, j);
             j++;
         }
-        TopicTableScan newScan = scan.withFields(fields);
+        LogicalTopicScan newScan = scan.withFields(fields);
         RexPermuteInputsShuttle shuttle = new RexPermuteInputsShuttle(mapping, newScan);
         List<RexNode> newProjects = new ArrayList<>(projects.size());
         for (RexNode p : projects) {
