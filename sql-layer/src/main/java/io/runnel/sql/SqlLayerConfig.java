@@ -21,6 +21,8 @@ package io.runnel.sql;
  * @param maxInsertBytes most bytes (uncompressed, as estimated while building) one INSERT may write
  * @param produceTimeoutMs how long an INSERT waits for the broker's acknowledgement (57014 beyond)
  * @param maxFetchRows most rows one fetch returns, whatever the client asks
+ * @param maxWaitingFetches fetches of unbounded queries waiting for rows at once (each holds a request
+ *     thread); one more fails with 53000 instead of exhausting the server's threads
  */
 public record SqlLayerConfig(
         long fetchWaitMs,
@@ -33,10 +35,11 @@ public record SqlLayerConfig(
         long maxInsertRows,
         long maxInsertBytes,
         long produceTimeoutMs,
-        int maxFetchRows) {
+        int maxFetchRows,
+        int maxWaitingFetches) {
 
     public static final SqlLayerConfig DEFAULTS = new SqlLayerConfig(
-            1_000, 20_000, 1_000, 10_000, 1_000, 600_000, 4_000_000, 1_000_000, 256L << 20, 30_000, 10_000);
+            1_000, 20_000, 1_000, 10_000, 1_000, 600_000, 4_000_000, 1_000_000, 256L << 20, 30_000, 10_000, 512);
 
     public SqlLayerConfig {
         positive("fetch_wait_ms", fetchWaitMs + 1);
@@ -50,6 +53,7 @@ public record SqlLayerConfig(
         positive("max_insert_bytes", maxInsertBytes);
         positive("produce_timeout_ms", produceTimeoutMs);
         positive("max_fetch_rows", maxFetchRows);
+        positive("max_waiting_fetches", maxWaitingFetches);
     }
 
     private static void positive(String key, long value) {
@@ -60,36 +64,36 @@ public record SqlLayerConfig(
 
     public SqlLayerConfig withMaxStreamingQueries(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, v, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withMaxConnections(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, v,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withConnectionIdleTimeoutMs(long v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                v, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                v, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withMaxStatementChars(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, v, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, v, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withMaxInsertRows(long v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, v, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, maxStatementChars, v, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withStreamingQueueRows(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, v, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 
     public SqlLayerConfig withFetchWaitMs(long v) {
         return new SqlLayerConfig(v, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
     }
 }

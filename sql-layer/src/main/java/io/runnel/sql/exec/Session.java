@@ -24,6 +24,7 @@ public final class Session {
     private final RunnelPrepare prepare;
     private final SqlLayerConfig config;
     private final QueryRegistry queries;
+    private final SqlMetrics metrics;
     /** Read by every statement; written when the connection opens. */
     private volatile ZoneId zone;
     /** Read by INSERTs; written when the connection opens. */
@@ -32,12 +33,13 @@ public final class Session {
     private volatile long fetchWaitMs;
 
     public Session(String connectionId, RunnelCatalog catalog, RunnelPrepare prepare, SqlLayerConfig config,
-            QueryRegistry queries, ZoneId zone, Acks acks, long fetchWaitMs) {
+            QueryRegistry queries, SqlMetrics metrics, ZoneId zone, Acks acks, long fetchWaitMs) {
         this.connectionId = connectionId;
         this.catalog = catalog;
         this.prepare = prepare;
         this.config = config;
         this.queries = queries;
+        this.metrics = metrics;
         this.zone = Objects.requireNonNull(zone);
         this.acks = Objects.requireNonNull(acks);
         this.fetchWaitMs = fetchWaitMs;
@@ -61,6 +63,10 @@ public final class Session {
 
     public QueryRegistry queries() {
         return queries;
+    }
+
+    public SqlMetrics metrics() {
+        return metrics;
     }
 
     public ZoneId zone() {

@@ -107,12 +107,17 @@ public final class InsertExecutor {
         if (batches.isEmpty()) {
             return counts;
         }
+        long bytes = 0;
+        for (io.runnel.engine.PartitionBatch b : batches) {
+            bytes += b.batch().remaining();
+        }
         ProduceResult result = session.catalog().engine().produce(topic.name(), batches, session.acks(),
                 session.config().produceTimeoutMs());
         if (result.rowCount() != totalRows && !result.batches().isEmpty()) {
             throw RunnelErrors.internal("topic " + topic.name() + " acknowledged " + result.rowCount() + " rows of "
                     + totalRows, null);
         }
+        session.metrics().producedBytes.add(bytes);
         return counts;
     }
 

@@ -14,6 +14,7 @@ import io.runnel.sql.exec.Prepared;
 import io.runnel.sql.exec.QueryControl;
 import io.runnel.sql.exec.QueryRegistry;
 import io.runnel.sql.exec.RunningQuery;
+import io.runnel.sql.exec.SqlMetrics;
 import io.runnel.sql.exec.Session;
 import io.runnel.sql.exec.StatementPreparer;
 import io.runnel.sql.prepare.ResultColumns;
@@ -83,6 +84,8 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final SqlMetrics metrics = new SqlMetrics();
     private final ScheduledExecutorService reaper;
+    /** Permits for fetches that may wait for rows; each waiting fetch holds a request thread. */
+    private final java.util.concurrent.Semaphore waitingFetches;
 
     public RunnelMeta(Engine engine, SqlLayerConfig config, LongSupplier clockMs) {
         this.engine = engine;
@@ -90,6 +93,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         this.clockMs = clockMs;
         this.queries = new QueryRegistry(config.maxStreamingQueries(), clockMs);
         this.catalog = new RunnelCatalog(engine, queries::snapshot);
+        this.waitingFetches = new java.util.concurrent.Semaphore(config.maxWaitingFetches());
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "runnel-connection-reaper");
             t.setDaemon(true);
@@ -126,7 +130,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             if (connections.size() >= config.maxConnections()) {
                 throw RunnelErrors.tooManyConnections(config.maxConnections());
             }
-            Session session = new Session(ch.id, catalog, prepare, config, queries, ZoneOffset.UTC, Acks.ALL,
+            Session session = new Session(ch.id, catalog, prepare, config, queries, metrics, ZoneOffset.UTC, Acks.ALL,
                     config.fetchWaitMs());
             if (info != null) {
                 applyProperties(session, info);
@@ -372,7 +376,21 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         }
         return call(() -> {
             int rows = fetchMaxRowCount > 0 ? Math.min(fetchMaxRowCount, config.maxFetchRows()) : config.maxFetchRows();
-            RunningQuery.Frame frame = q.fetch(rows, c.session.fetchWaitMs());
+            RunningQuery.Frame frame;
+            if (q.unbounded()) {
+                if (!waitingFetches.tryAcquire()) {
+                    throw RunnelErrors.of(io.runnel.engine.SqlStates.INSUFFICIENT_RESOURCES, "Too many fetches are waiting"
+                            + " for rows: the limit is " + config.maxWaitingFetches() + " (server setting max_waiting_fetches)",
+                            null);
+                }
+                try {
+                    frame = q.fetch(rows, c.session.fetchWaitMs());
+                } finally {
+                    waitingFetches.release();
+                }
+            } else {
+                frame = q.fetch(rows, 0);
+            }
             c.lastUsedMs = clockMs.getAsLong();
             metrics.fetchedRows.add(frame.rows().size());
             return new Frame(frame.offset(), frame.done(), frame.rows());
@@ -692,7 +710,24 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             if (error.sqlState().startsWith("XX")) {
                 LOG.error("internal error", e);
             }
-            throw new AvaticaRuntimeException(error.getMessage(), -1, error.sqlState(), AvaticaSeverity.ERROR);
+            throw new UserError(error.getMessage(), error.sqlState());
+        }
+    }
+
+    /**
+     * An error for the client, without the server's stack: Avatica sends the stack of the exception
+     * with the error response, and a user's mistake is not a server trace to show.
+     */
+    private static final class UserError extends AvaticaRuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UserError(String message, String sqlState) {
+            super(message, -1, sqlState, AvaticaSeverity.ERROR);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

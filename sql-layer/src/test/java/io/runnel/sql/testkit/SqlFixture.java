@@ -36,7 +36,7 @@ public final class SqlFixture implements AutoCloseable {
         this.engine = engine;
         this.queries = new QueryRegistry(config.maxStreamingQueries(), System::currentTimeMillis);
         this.catalog = new RunnelCatalog(engine, queries::snapshot);
-        this.session = new Session("c-test", catalog, new RunnelPrepare(), config, queries, zone, Acks.ALL, 200);
+        this.session = new Session("c-test", catalog, new RunnelPrepare(), config, queries, new io.runnel.sql.exec.SqlMetrics(), zone, Acks.ALL, 200);
     }
 
     public Engine engine() {

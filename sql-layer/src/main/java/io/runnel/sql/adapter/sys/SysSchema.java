@@ -39,7 +39,7 @@ public final class SysSchema extends AbstractSchema {
         map.put("topics", topics(engine));
         map.put("partitions", partitions(engine));
         map.put("queries", queries(queries));
-        this.tables = Map.copyOf(map);
+        this.tables = java.util.Collections.unmodifiableMap(map);
     }
 
     @Override

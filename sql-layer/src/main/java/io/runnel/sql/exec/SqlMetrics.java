@@ -1,4 +1,4 @@
-package io.runnel.sql.meta;
+package io.runnel.sql.exec;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SqlMetrics {
     /** Rows written by INSERT statements and batches, acknowledged by the engine. */
     public final LongAdder producedRows = new LongAdder();
+    /** Bytes of the batches those rows were written in (compressed, as appended). */
+    public final LongAdder producedBytes = new LongAdder();
     /** Rows returned to clients by fetches and first frames. */
     public final LongAdder fetchedRows = new LongAdder();
     /** Statements executed (each set of an executeBatch counts once). */
@@ -22,7 +24,7 @@ public final class SqlMetrics {
     /** Connections closed because they were idle too long. */
     public final LongAdder connectionsExpired = new LongAdder();
 
-    void error(String sqlState) {
+    public void error(String sqlState) {
         if (sqlState.startsWith("42")) {
             syntaxErrors.increment();
         } else if (sqlState.startsWith("22") || sqlState.startsWith("23")) {
