@@ -12,7 +12,6 @@ import io.runnel.storage.format.ColumnType;
 import io.runnel.storage.format.Schema;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +131,7 @@ public final class TopicCodec {
                 }
             }
             Map<String, String> options = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = required(root, "options", source).fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> e = fields.next();
+            for (Map.Entry<String, JsonNode> e : required(root, "options", source).properties()) {
                 options.put(e.getKey(), e.getValue().asText());
             }
             TopicConfig config = TopicConfig.DEFAULTS.with(options);

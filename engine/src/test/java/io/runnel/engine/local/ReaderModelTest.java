@@ -62,7 +62,7 @@ class ReaderModelTest {
             TopicInfo topic = engine.createTopic(events("m", partitions), false);
             List<ModelReader> readers = new ArrayList<>();
             long nextK = 0;
-            for (int step = 0; step < 400; step++) {
+            for (int step = 0; step < 1500; step++) {
                 int action = random.nextInt(10);
                 if (action < 4) {
                     // Produce 1..3 batches to random partitions.

@@ -1,6 +1,5 @@
 package io.runnel.storage.format;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -109,11 +108,6 @@ final class BufferDecompressor implements AutoCloseable {
             throw new CorruptBatchException("LZ4 frame buffer at position " + position + " does not decompress: "
                     + e.getMessage(), e);
         }
-    }
-
-    /** Bytes a zstd frame may need at most: used to size scratch space. */
-    static long zstdBound(long length) {
-        return Zstd.compressBound(length);
     }
 
     @Override

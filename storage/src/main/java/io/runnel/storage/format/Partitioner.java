@@ -191,19 +191,16 @@ public final class Partitioner {
             h ^= k;
         }
         int tail = offset + (length & ~3);
-        switch (length & 3) {
-            case 3:
-                h ^= (data[tail + 2] & 0xff) << 16;
-                // fall through
-            case 2:
-                h ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                h ^= data[tail] & 0xff;
-                h *= m;
-                break;
-            default:
-                break;
+        int rest = length & 3;
+        if (rest == 3) {
+            h ^= (data[tail + 2] & 0xff) << 16;
+        }
+        if (rest >= 2) {
+            h ^= (data[tail + 1] & 0xff) << 8;
+        }
+        if (rest >= 1) {
+            h ^= data[tail] & 0xff;
+            h *= m;
         }
         h ^= h >>> 13;
         h *= m;

@@ -47,6 +47,15 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
         }
     }
 
+    /**
+     * Largest batch length recovery and reads accept in a segment: {@code maxBatchBytes}, but never
+     * below 64 MiB, so that lowering {@code maxBatchBytes} never turns batches already written into
+     * "corrupt" ones, while a damaged length field cannot make recovery allocate a whole segment.
+     */
+    public long largestStoredBatchBytes() {
+        return Math.max(maxBatchBytes, 64L << 20);
+    }
+
     public LogConfig withSegmentBytes(long v) {
         return new LogConfig(v, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy);
     }

@@ -73,7 +73,10 @@ public final class PartitionLog implements AutoCloseable {
     /** Reserved for replication's leader-epoch cache (KIP-101/279); not written yet. */
     public static final String LEADER_EPOCH_CHECKPOINT_FILE = "leader-epoch-checkpoint";
 
-    private static final int READ_RETRIES = 8;
+    /** Retries of a read that raced with a deletion; each sees the bounds the deletion published. */
+    private static final int READ_RETRIES = 100;
+    /** Largest single read into the heap (a larger batch is still read whole). */
+    private static final int READ_CHUNK_BYTES = 4 << 20;
 
     private final Path dir;
     private final String name;
@@ -494,9 +497,10 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private void deleteOldest(Segment s, String reason) {
+        // Publish the new log start before the segment leaves the map: a reader then either still
+        // finds the segment, or sees the new bounds on its retry.
+        logStartOffset = segments.higher(s.baseOffset).baseOffset;
         segments.remove(s);
-        Segment first = segments.first();
-        logStartOffset = first.baseOffset;
         try {
             s.delete();
         } catch (IOException e) {
@@ -599,6 +603,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (attempt >= READ_RETRIES) {
                     throw storageError("reading", dir, e);
                 }
+                Thread.yield();
             } catch (IOException e) {
                 throw storageError("reading", dir, e);
             }
@@ -626,21 +631,25 @@ public final class PartitionLog implements AutoCloseable {
         while (segment != null) {
             int segmentEnd = segment.sizeInBytes();
             while (position < segmentEnd) {
-                int want;
-                if (batches.isEmpty()) {
-                    ByteBuffer header = segment.readHeader(position, segmentEnd);
-                    if (header == null) {
-                        break outer;
-                    }
-                    int first = LOG_OVERHEAD + header.getInt(LENGTH_OFFSET);
-                    want = Math.max(first, Math.min(maxBytes, segmentEnd - position));
-                } else {
-                    want = Math.min(maxBytes - storedBytes, segmentEnd - position);
-                    if (want < HEADER_SIZE) {
-                        break outer;
-                    }
+                // Read in chunks of at most READ_CHUNK_BYTES, but always the whole next batch.
+                ByteBuffer header = segment.readHeader(position, segmentEnd);
+                if (header == null) {
+                    break outer;
                 }
-                ByteBuffer chunk = segment.read(position, Math.min(want, segmentEnd - position));
+                long nextSize = LOG_OVERHEAD + (long) header.getInt(LENGTH_OFFSET);
+                if (nextSize < HEADER_SIZE || nextSize > config.largestStoredBatchBytes() || position + nextSize > segmentEnd) {
+                    if (segment.sizeInBytes() < segmentEnd) {
+                        throw new Segment.SegmentDeletedException(segment.file()); // truncated meanwhile
+                    }
+                    throw new CorruptBatchException(segment.file() + " at position " + position + ": batch length " + nextSize
+                            + " does not fit before the segment end " + segmentEnd);
+                }
+                if (!batches.isEmpty() && storedBytes + nextSize > maxBytes) {
+                    break outer;
+                }
+                long budget = batches.isEmpty() ? maxBytes : maxBytes - storedBytes;
+                int want = (int) Math.max(nextSize, Math.min(Math.min(budget, READ_CHUNK_BYTES), segmentEnd - position));
+                ByteBuffer chunk = segment.read(position, want);
                 int consumed = 0;
                 while (chunk.remaining() - consumed >= HEADER_SIZE) {
                     int size = LOG_OVERHEAD + chunk.getInt(consumed + LENGTH_OFFSET);
@@ -654,7 +663,7 @@ public final class PartitionLog implements AutoCloseable {
                         break outer;
                     }
                     if (size < HEADER_SIZE || size > chunk.remaining() - consumed) {
-                        if (size >= HEADER_SIZE && size <= config.maxBatchBytes() + 4096 && position + consumed + size <= segmentEnd) {
+                        if (size >= HEADER_SIZE && size <= config.largestStoredBatchBytes() && position + consumed + size <= segmentEnd) {
                             break; // the batch continues past this chunk: read on from it
                         }
                         if (segment.sizeInBytes() < segmentEnd) {
@@ -720,11 +729,11 @@ public final class PartitionLog implements AutoCloseable {
             Segment segment = segments.floor(startOffset);
             try {
                 if (segment == null) {
-                    continue;
+                    throw new Segment.SegmentDeletedException(dir);
                 }
                 int position = segment.findBatchPosition(startOffset);
                 if (position < 0) {
-                    continue;
+                    throw new Segment.SegmentDeletedException(segment.file());
                 }
                 int segmentEnd = segment.sizeInBytes();
                 int to = position;
@@ -754,6 +763,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (attempt >= READ_RETRIES) {
                     throw storageError("reading", dir, e);
                 }
+                Thread.yield();
             } catch (IOException e) {
                 throw storageError("reading", dir, e);
             }
@@ -783,6 +793,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (attempt >= READ_RETRIES) {
                     throw storageError("reading", dir, e);
                 }
+                Thread.yield();
             } catch (IOException e) {
                 throw storageError("reading", dir, e);
             }

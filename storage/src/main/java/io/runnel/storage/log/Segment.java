@@ -240,9 +240,9 @@ final class Segment {
             }
             ByteBuffer header = readFully(writeChannel, position, HEADER_SIZE);
             long batchSize = LOG_OVERHEAD + (long) header.getInt(LENGTH_OFFSET);
-            if (batchSize < HEADER_SIZE || batchSize > config.maxBatchBytes() + 4096L || position + batchSize > fileSize) {
+            if (batchSize < HEADER_SIZE || batchSize > config.largestStoredBatchBytes() || position + batchSize > fileSize) {
                 problem = "batch length " + batchSize + " at position " + position + " does not fit the " + fileSize
-                        + "-byte file (max batch " + config.maxBatchBytes() + ")";
+                        + "-byte file (largest batch " + config.largestStoredBatchBytes() + ")";
                 break;
             }
             ByteBuffer bytes = readFully(writeChannel, position, (int) batchSize);
