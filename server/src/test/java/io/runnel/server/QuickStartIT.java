@@ -58,7 +58,6 @@ class QuickStartIT {
                         throw new RuntimeException(e);
                     }
                 });
-                // The stock Avatica client reads one row ahead; insert two rows so the first is delivered.
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
                     ws.executeUpdate("INSERT INTO orders (id, customer) VALUES (100, 'carol')");
                     assertThat(first.get(2, TimeUnit.SECONDS)).isEqualTo(100L);

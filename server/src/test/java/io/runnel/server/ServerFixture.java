@@ -55,12 +55,22 @@ public final class ServerFixture implements AutoCloseable {
         return "jdbc:avatica:remote:url=http://127.0.0.1:" + port() + ";serialization=protobuf";
     }
 
-    /** A connection through Avatica's stock remote driver (the Runnel driver's ITs live with it). */
+    /** The Runnel driver's URL for this server. */
+    public String url() {
+        return "jdbc:runnel://127.0.0.1:" + port();
+    }
+
+    /** A connection through the Runnel JDBC driver. */
     public Connection connect() throws SQLException {
         return connect(new Properties());
     }
 
     public Connection connect(Properties properties) throws SQLException {
+        return DriverManager.getConnection(url(), properties);
+    }
+
+    /** A connection through Avatica's stock remote driver. */
+    public Connection connectStockAvatica(Properties properties) throws SQLException {
         return DriverManager.getConnection(avaticaUrl(), properties);
     }
 
