@@ -98,7 +98,7 @@ public final class DdlExecutor {
                 column(1, "partitions", Types.INTEGER, "INTEGER", false),
                 column(2, "replication_factor", Types.INTEGER, "INTEGER", false),
                 column(3, "partition_key", Types.VARCHAR, "VARCHAR", true),
-                column(4, "timestamp", Types.VARCHAR, "VARCHAR", false));
+                column(4, "timestamp_column", Types.VARCHAR, "VARCHAR", false));
     }
 
     public static List<List<Object>> showTopics(Engine engine, SqlShowTopics node) {
