@@ -68,7 +68,18 @@ public final class RunnelPrepare extends CalcitePrepareImpl {
                     context.getRootSchema(), createCluster(planner, new RexBuilder(typeFactory)),
                     EnumerableConvention.INSTANCE, createConvertletTable(), streaming);
             SqlValidator validator = statement.validator();
-            Prepare.PreparedResult result = statement.prepareSql(node, Object.class, validator, true);
+            Prepare.PreparedResult result;
+            try {
+                result = statement.prepareSql(node, Object.class, validator, true);
+            } catch (RelOptPlanner.CannotPlanException e) {
+                if (streaming || isStreamingContext(node)) {
+                    // Calcite's stream rules turn a join or set operation of streams into plans with
+                    // relational scans of the streams, which the streaming view cannot provide.
+                    throw io.runnel.sql.errors.RunnelErrors.streamingOperatorNotSupported(
+                            "joins, set operations or sub-queries over topics");
+                }
+                throw e;
+            }
             boolean explain = node.getKind() == SqlKind.EXPLAIN;
             RelDataType rowType = explain
                     ? RelOptUtil.createDmlRowType(SqlKind.EXPLAIN, typeFactory)
@@ -87,6 +98,11 @@ public final class RunnelPrepare extends CalcitePrepareImpl {
         } finally {
             CalcitePrepare.Dummy.pop(context);
         }
+    }
+
+    private static boolean isStreamingContext(SqlNode node) {
+        SqlNode query = node instanceof org.apache.calcite.sql.SqlExplain e ? e.getExplicandum() : node;
+        return io.runnel.sql.parser.StreamingQueries.isStreaming(query);
     }
 
     static AvaticaParameter parameter(RelDataTypeField field) {
