@@ -86,7 +86,7 @@ class StreamingIT {
     @Test
     void limitAndMaxRowsEndAStream() throws Exception {
         exec("CREATE TOPIC limited (id INTEGER)");
-        try (Connection c = fixture.connect(); Statement s = c.createStatement(); Statement w = c.createStatement()) {
+        try (Connection c = fixture.connect(); Statement w = c.createStatement()) {
             Future<List<Integer>> limited = THREADS.submit(() -> drain(fixture, "SELECT id FROM limited EMIT CHANGES LIMIT 2", 0));
             Future<List<Integer>> maxRows = THREADS.submit(() -> drain(fixture, "SELECT id FROM limited EMIT CHANGES", 3));
             await().atMost(Duration.ofSeconds(10)).until(() -> unboundedQueries().stream().filter(q -> q.contains("limited")).count() == 2);
