@@ -47,7 +47,7 @@ public final class ErrorTranslator {
             Map.entry(RunnelErrors.UNDEFINED_FUNCTION, List.of("ValidatorUnknownFunction", "FunctionNotFound")),
             Map.entry(SqlStates.DATATYPE_MISMATCH, List.of("CanNotApplyOp2Type", "TypeNotAssignable",
                     "IncompatibleValueType", "IncompatibleTypesInList", "IncompatibleTypes",
-                    "NaturalOrUsingColumnNotCompatible", "CannotConvert", "IncompatibleCharset")),
+                    "NaturalOrUsingColumnNotCompatible", "CannotConvert", "IncompatibleCharset", "CannotCastValue")),
             Map.entry(SqlStates.SYNTAX_ERROR, List.of("UnmatchInsertColumn")),
             Map.entry(RunnelErrors.INDETERMINATE_DATATYPE, List.of("DynamicParamIllegal")),
             Map.entry(SqlStates.FEATURE_NOT_SUPPORTED, List.of("CannotConvertToStream", "CannotConvertToRelation",

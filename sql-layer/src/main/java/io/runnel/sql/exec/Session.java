@@ -9,7 +9,6 @@ import io.runnel.sql.type.ValueCoercer;
 import java.time.ZoneId;
 import java.util.Objects;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
-import org.apache.calcite.rel.type.RelDataTypeSystem;
 
 /**
  * The settings one client connection runs its statements with, and the shared objects they need:
@@ -96,7 +95,7 @@ public final class Session {
 
     /** A fresh context for preparing one statement against the view of its modality. */
     public PrepareContext prepareContext(boolean streaming) {
-        return new PrepareContext(new JavaTypeFactoryImpl(RelDataTypeSystem.DEFAULT), catalog.root(streaming), zone);
+        return new PrepareContext(new JavaTypeFactoryImpl(io.runnel.sql.prepare.RunnelTypeSystem.INSTANCE), catalog.root(streaming), zone);
     }
 
     public ValueCoercer coercer() {

@@ -6,7 +6,6 @@ import io.runnel.storage.format.ColumnType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,7 +62,6 @@ import org.apache.calcite.avatica.util.ByteString;
  * <p>Immutable and thread-safe.
  */
 public final class ValueCoercer {
-    private static final BigDecimal FLOAT_MAX = new BigDecimal(Float.MAX_VALUE);
     private static final BigDecimal DOUBLE_MAX = new BigDecimal(Double.MAX_VALUE);
     private static final long MS_PER_DAY = 86_400_000L;
 
@@ -74,12 +72,14 @@ public final class ValueCoercer {
             .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .optionalEnd()
-            .toFormatter(Locale.ROOT);
+            .toFormatter(Locale.ROOT)
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
     private static final DateTimeFormatter DATE = new DateTimeFormatterBuilder()
             .appendValue(ChronoField.YEAR, 4, 9, java.time.format.SignStyle.NORMAL)
             .appendLiteral('-').appendValue(ChronoField.MONTH_OF_YEAR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE)
             .appendLiteral('-').appendValue(ChronoField.DAY_OF_MONTH, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE)
-            .toFormatter(Locale.ROOT);
+            .toFormatter(Locale.ROOT)
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     private final ZoneId sessionZone;
 
@@ -473,10 +473,5 @@ public final class ValueCoercer {
             return "TIMESTAMP WITH LOCAL TIME ZONE";
         }
         return value.getClass().getSimpleName();
-    }
-
-    /** UTF-8 bytes of a string, for messages that count bytes. */
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

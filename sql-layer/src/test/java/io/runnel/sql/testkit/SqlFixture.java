@@ -47,11 +47,15 @@ public final class SqlFixture implements AutoCloseable {
         return StatementPreparer.prepare(session, sql);
     }
 
-    /** Executes an update statement; its count (the first, for a batch). */
+    /** Executes an update statement; its count (the first, for a batch). Errors as the Meta reports them. */
     public long update(String sql, Object... params) {
         Prepared p = prepare(sql);
-        long[] counts = ((Prepared.Update) p).action().execute(List.of(typed(params)), QueryControl.detached());
-        return counts[0];
+        try {
+            long[] counts = ((Prepared.Update) p).action().execute(List.of(typed(params)), QueryControl.detached());
+            return counts[0];
+        } catch (RuntimeException e) {
+            throw io.runnel.sql.errors.ErrorTranslator.translate(e);
+        }
     }
 
     public long[] batch(String sql, List<Object[]> parameterSets) {
@@ -60,7 +64,11 @@ public final class SqlFixture implements AutoCloseable {
         for (Object[] set : parameterSets) {
             sets.add(typed(set));
         }
-        return p.action().execute(sets, QueryControl.detached());
+        try {
+            return p.action().execute(sets, QueryControl.detached());
+        } catch (RuntimeException e) {
+            throw io.runnel.sql.errors.ErrorTranslator.translate(e);
+        }
     }
 
     /** Every row of a bounded query, in wire form. */
