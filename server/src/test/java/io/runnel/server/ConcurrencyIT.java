@@ -73,6 +73,48 @@ class ConcurrencyIT {
     }
 
     @Test
+    void concurrentInsertsReportExactCounts() throws Exception {
+        try (ServerFixture fixture = new ServerFixture()) {
+            try (Connection c = fixture.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TOPIC counted (id INTEGER NOT NULL, w INTEGER) WITH (partitions = 3)");
+            }
+            int writers = 16;
+            ExecutorService threads = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<Long>> results = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    results.add(threads.submit(() -> {
+                        long reported = 0;
+                        try (Connection c = fixture.connect(); Statement s = c.createStatement()) {
+                            for (int i = 0; i < 20; i++) {
+                                StringBuilder values = new StringBuilder();
+                                int rows = 1 + (i * 7 + writer) % 50;
+                                for (int r = 0; r < rows; r++) {
+                                    values.append(r == 0 ? "" : ", ").append('(').append(r).append(", ").append(writer).append(')');
+                                }
+                                reported += s.executeUpdate("INSERT INTO counted VALUES " + values);
+                            }
+                        }
+                        return reported;
+                    }));
+                }
+                long reported = 0;
+                for (Future<Long> f : results) {
+                    reported += f.get(120, TimeUnit.SECONDS);
+                }
+                try (Connection c = fixture.connect(); Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM counted")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(reported);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void beyondTheLimitsAClearResourceError() throws Exception {
         try (ServerFixture fixture = new ServerFixture(Map.of("max_connections", "4", "max_streaming_queries", "2"))) {
             List<Connection> open = new ArrayList<>();
