@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * One Runnel broker: the engine over the data directory, the SQL layer's Avatica {@code Meta}, and
  * the Jetty server of the SQL port (Avatica protobuf and {@code /metrics}).
  *
- * <p>{@link #close()} stops in the order that loses nothing: refuse new requests and finish the
- * ones in flight (Jetty's graceful stop), end every query, then close the engine, which flushes and
- * closes every log so that the next start needs no recovery.
+ * <p>{@link #close()} stops in the order that loses nothing: end every query (waiting fetches
+ * return at once), refuse new requests and finish the ones in flight (Jetty's graceful stop), then
+ * close the engine, which flushes and closes every log so that the next start needs no recovery.
  *
  * <p>Thread-safe: start once, close from any thread (the shutdown hook), idempotent.
  */
@@ -119,12 +119,14 @@ public final class RunnelServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("stopping");
+        // Queries first: their waiting fetches return at once (57014) instead of holding the
+        // graceful stop for up to fetch_wait_ms; requests in flight (an INSERT) then finish.
+        meta.close();
         try {
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server failed", e);
         }
-        meta.close();
         engine.close();
         LOG.info("stopped");
     }

@@ -108,6 +108,20 @@ class MetadataIT {
             try (ResultSet rs = md.getFunctions(null, null, "%")) {
                 assertThat(rs.next()).isFalse();
             }
+            c.setSchema("sys");
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM partitions")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(3);
+            }
+            // Avatica sends property changes with the next request: the unknown schema fails there.
+            c.setSchema("nosuch");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT 1").close();
+                }
+            }).isInstanceOf(java.sql.SQLException.class).hasMessageContaining("nosuch")
+                    .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("3F000"));
+            c.setSchema("runnel");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE orders")) {
                 List<String> described = new ArrayList<>();
                 while (rs.next()) {

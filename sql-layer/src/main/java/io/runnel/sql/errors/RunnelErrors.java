@@ -105,6 +105,13 @@ public final class RunnelErrors {
         return new RunnelSqlException(SqlStates.UNDEFINED_TABLE, at(pos, "Topic '" + name + "' does not exist"), null);
     }
 
+    /** The topic a prepared statement refers to was dropped (and perhaps created again) since. */
+    public static RunnelSqlException topicGone(String name) {
+        return new RunnelSqlException(SqlStates.UNDEFINED_TABLE, "Topic '" + name
+                + "' was dropped after the statement was prepared (a topic created again under the name is another topic);"
+                + " prepare the statement again", null);
+    }
+
     public static RunnelSqlException unknownColumn(String column, String topic, SqlParserPos pos) {
         return new RunnelSqlException(SqlStates.UNDEFINED_COLUMN,
                 at(pos, "Column '" + column + "' not found in topic '" + topic + "'"), null);

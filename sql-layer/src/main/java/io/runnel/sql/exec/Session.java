@@ -30,6 +30,8 @@ public final class Session {
     private volatile Acks acks;
     /** Read by fetches of unbounded queries; written when the connection opens. */
     private volatile long fetchWaitMs;
+    /** The schema unqualified names resolve in first; read by every statement, written by connection sync. */
+    private volatile String schema = io.runnel.sql.adapter.TopicSchema.NAME;
 
     public Session(String connectionId, RunnelCatalog catalog, RunnelPrepare prepare, SqlLayerConfig config,
             QueryRegistry queries, SqlMetrics metrics, ZoneId zone, Acks acks, long fetchWaitMs) {
@@ -89,13 +91,30 @@ public final class Session {
         this.acks = Objects.requireNonNull(acks);
     }
 
+    public String schema() {
+        return schema;
+    }
+
+    /** Sets the default schema ({@code Connection.setSchema}): {@code runnel} or {@code sys}, any case. */
+    public void setSchema(String name) {
+        if (name.equalsIgnoreCase(io.runnel.sql.adapter.TopicSchema.NAME)) {
+            this.schema = io.runnel.sql.adapter.TopicSchema.NAME;
+        } else if (name.equalsIgnoreCase(io.runnel.sql.adapter.sys.SysSchema.NAME)) {
+            this.schema = io.runnel.sql.adapter.sys.SysSchema.NAME;
+        } else {
+            throw io.runnel.sql.errors.RunnelErrors.of("3F000", "Schema '" + name + "' does not exist (schemas: "
+                    + io.runnel.sql.adapter.TopicSchema.NAME + ", " + io.runnel.sql.adapter.sys.SysSchema.NAME + ")", null);
+        }
+    }
+
     public void setFetchWaitMs(long fetchWaitMs) {
         this.fetchWaitMs = fetchWaitMs;
     }
 
     /** A fresh context for preparing one statement against the view of its modality. */
     public PrepareContext prepareContext(boolean streaming) {
-        return new PrepareContext(new JavaTypeFactoryImpl(io.runnel.sql.prepare.RunnelTypeSystem.INSTANCE), catalog.root(streaming), zone);
+        return new PrepareContext(new JavaTypeFactoryImpl(io.runnel.sql.prepare.RunnelTypeSystem.INSTANCE), catalog.root(streaming), zone,
+                schema);
     }
 
     public ValueCoercer coercer() {

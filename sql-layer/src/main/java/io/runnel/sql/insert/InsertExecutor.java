@@ -45,7 +45,8 @@ public final class InsertExecutor {
      */
     public static long[] execute(Session session, InsertPlan plan, List<List<TypedValue>> parameterSets, QueryControl control) {
         TopicInfo topic = session.catalog().engine().topic(plan.topic().name())
-                .orElseThrow(() -> RunnelErrors.unknownTopic(plan.topic().name(), null));
+                .filter(t -> t.topicId().equals(plan.topic().topicId()))
+                .orElseThrow(() -> RunnelErrors.topicGone(plan.topic().name()));
         Schema schema = plan.topic().currentSchema();
         ValueCoercer coercer = session.coercer();
         long maxRows = session.config().maxInsertRows();

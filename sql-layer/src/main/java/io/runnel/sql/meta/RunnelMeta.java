@@ -234,6 +234,11 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
                     if (connProps.isReadOnly() != null) {
                         c.properties.setReadOnly(connProps.isReadOnly());
                     }
+                    String schema = connProps instanceof ConnectionPropertiesImpl impl ? impl.getSchema() : null;
+                    if (schema != null) {
+                        c.session.setSchema(schema);
+                        c.properties.setSchema(c.session.schema());
+                    }
                 }
                 ConnectionPropertiesImpl copy = new ConnectionPropertiesImpl(c.properties.isAutoCommit(),
                         c.properties.isReadOnly(), c.properties.getTransactionIsolation(), c.properties.getCatalog(),

@@ -19,7 +19,8 @@ import org.apache.calcite.tools.RelRunner;
 
 /**
  * What Calcite's preparation reads about the session: the catalog (one of the two
- * {@linkplain TopicSchema.Modality views}), the default schema ({@value TopicSchema#NAME}), the
+ * {@linkplain TopicSchema.Modality views}), the default schema ({@value TopicSchema#NAME} unless the
+ * connection chose {@code sys}), the
  * lexical and conformance settings of Runnel's parser (note 0002), and the session time zone.
  *
  * <p>Runnel prepares statements through {@link RunnelPrepare} without a Calcite JDBC connection
@@ -32,11 +33,13 @@ public final class PrepareContext implements CalcitePrepare.Context {
     private final CalciteSchema rootSchema;
     private final CalciteConnectionConfig config;
     private final ZoneId sessionZone;
+    private final String defaultSchema;
 
-    public PrepareContext(JavaTypeFactory typeFactory, CalciteSchema rootSchema, ZoneId sessionZone) {
+    public PrepareContext(JavaTypeFactory typeFactory, CalciteSchema rootSchema, ZoneId sessionZone, String defaultSchema) {
         this.typeFactory = typeFactory;
         this.rootSchema = rootSchema;
         this.sessionZone = sessionZone;
+        this.defaultSchema = defaultSchema;
         this.config = new CalciteConnectionConfigImpl(properties(sessionZone));
     }
 
@@ -76,7 +79,7 @@ public final class PrepareContext implements CalcitePrepare.Context {
 
     @Override
     public List<String> getDefaultSchemaPath() {
-        return List.of(TopicSchema.NAME);
+        return List.of(defaultSchema);
     }
 
     @Override

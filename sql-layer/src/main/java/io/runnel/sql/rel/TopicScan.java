@@ -29,6 +29,7 @@ import org.apache.calcite.linq4j.Linq4j;
 public final class TopicScan {
     private final Engine engine;
     private final String topicName;
+    private final java.util.UUID topicId;
     private final Schema schema;
     private final int[] fields;
     private final List<ScanCondition> conditions;
@@ -39,6 +40,7 @@ public final class TopicScan {
     TopicScan(Engine engine, TopicInfo topic, int[] fields, List<ScanCondition> conditions, boolean unbounded) {
         this.engine = engine;
         this.topicName = topic.name();
+        this.topicId = topic.topicId();
         this.schema = topic.currentSchema();
         this.fields = fields.clone();
         this.conditions = List.copyOf(conditions);
@@ -62,7 +64,8 @@ public final class TopicScan {
         Object control = root.get(QueryControl.DATA_CONTEXT_KEY);
         QueryControl query = control instanceof QueryControl q ? q : QueryControl.detached();
         TopicInfo topic = engine.topic(topicName)
-                .orElseThrow(() -> RunnelErrors.unknownTopic(topicName, null));
+                .filter(t -> t.topicId().equals(topicId))
+                .orElseThrow(() -> RunnelErrors.topicGone(topicName));
         List<Integer> partitions = new ArrayList<>();
         for (int p = 0; p < topic.partitions(); p++) {
             if (seeks.includes(p)) {
