@@ -32,8 +32,6 @@ import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.schema.lookup.LikePattern;
 import org.apache.calcite.sql.SqlDescribeTable;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Runs Runnel's own statements against the {@link Engine} (design note 0003 §1): topic DDL,
@@ -164,15 +162,11 @@ public final class DdlExecutor {
         if (column != null) {
             List<List<Object>> filtered = rows.stream().filter(r -> ((String) r.get(0)).equalsIgnoreCase(column)).toList();
             if (filtered.isEmpty()) {
-                throw RunnelErrors.unknownColumn(column, String.join(".", names), columnPos(columnId));
+                throw RunnelErrors.unknownColumn(column, String.join(".", names), columnId.getParserPosition());
             }
             return filtered;
         }
         return rows;
-    }
-
-    private static SqlParserPos columnPos(SqlIdentifier id) {
-        return id == null ? null : id.getParserPosition();
     }
 
     static ColumnMetaData column(int ordinal, String name, int jdbcType, String typeName, boolean nullable) {
@@ -193,10 +187,5 @@ public final class DdlExecutor {
                 nullable ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls, jdbcType == Types.INTEGER,
                 jdbcType == Types.VARCHAR ? 128 : 11, name, name, "", precision, 0, "", "",
                 ColumnMetaData.scalar(jdbcType, typeName, rep), true, false, false, className);
-    }
-
-    /** The SQL type name of a system table column. */
-    static String typeName(SqlTypeName t) {
-        return SqlColumnTypes.typeName(t);
     }
 }

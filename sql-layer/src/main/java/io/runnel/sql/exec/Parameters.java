@@ -48,7 +48,7 @@ public final class Parameters {
     }
 
     /** A parameter's value as a coercer input. */
-    static Object canonical(TypedValue value) {
+    public static Object canonical(TypedValue value) {
         if (value.value == null) {
             return null;
         }

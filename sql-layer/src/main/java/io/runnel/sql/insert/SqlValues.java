@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Locale;
-import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -104,20 +103,9 @@ final class SqlValues {
         };
     }
 
-    /** A client's parameter value (Avatica's serial form with its representation). */
+    /** A client's parameter value (Avatica's serial form with its representation) as a coercer input. */
     static Object parameter(TypedValue value) {
-        if (value == null || value.value == null || value.type == ColumnMetaData.Rep.OBJECT && value.value == null) {
-            return null;
-        }
-        Object local = value.toLocal();
-        return switch (value.type) {
-            case JAVA_SQL_DATE -> LocalDate.ofEpochDay(((Number) local).longValue());
-            case JAVA_SQL_TIME -> LocalTime.ofNanoOfDay(Math.floorMod(((Number) local).longValue(), 86_400_000L) * 1_000_000L);
-            case JAVA_SQL_TIMESTAMP, JAVA_UTIL_DATE -> ValueCoercer.wallClock(((Number) local).longValue());
-            case BYTE_STRING -> ((ByteString) local).getBytes();
-            case CHARACTER, PRIMITIVE_CHAR -> String.valueOf(local);
-            default -> local;
-        };
+        return value == null ? null : io.runnel.sql.exec.Parameters.canonical(value);
     }
 
     /** A value of Calcite's internal representation of {@code type} as a coercer input. */

@@ -301,7 +301,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
             PrepareCallback callback) throws NoSuchStatementException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         ServerStatement s = statement(c, h);
         return call(() -> {
             endQuery(s, "the statement was executed again");
@@ -322,7 +322,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         ServerStatement s = statement(c, h);
         return call(() -> {
             Prepared prepared = s.prepared;
@@ -373,7 +373,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         ServerStatement s = statement(c, h);
         RunningQuery q = s.query;
         if (q == null) {
@@ -451,7 +451,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
             throws NoSuchStatementException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         statement(c, h);
         return call(() -> {
             long[] counts = new long[sqlCommands.size()];
@@ -473,7 +473,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues)
             throws NoSuchStatementException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         ServerStatement s = statement(c, h);
         return call(() -> executeBatch(s, h, parameterValues));
     }
@@ -481,7 +481,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     @Override
     public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> parameterValues)
             throws NoSuchStatementException {
-        ServerConnection c = callChecked(() -> connection(h.connectionId));
+        ServerConnection c = call(() -> connection(h.connectionId));
         ServerStatement s = statement(c, h);
         return call(() -> {
             List<List<TypedValue>> sets = new ArrayList<>(parameterValues.size());
@@ -734,10 +734,6 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         public synchronized Throwable fillInStackTrace() {
             return this;
         }
-    }
-
-    private <T> T callChecked(Supplier<T> body) {
-        return call(body);
     }
 
     /** Cancels every query and stops the reaper; the engine is the caller's to close. */

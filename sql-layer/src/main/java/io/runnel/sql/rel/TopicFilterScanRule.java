@@ -1,6 +1,5 @@
 package io.runnel.sql.rel;
 
-import io.runnel.sql.adapter.TopicTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,6 @@ final class TopicFilterScanRule extends RelRule<RuleConfig> {
     /** The scan condition {@code rex} is, or null when a scan cannot evaluate it. */
     static ScanCondition translate(RexNode rex, LogicalTopicScan scan) {
         int[] fields = scan.fields();
-        TopicTable table = scan.topicTable();
         List<RelDataType> types = scan.getTable().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
         if (rex instanceof RexInputRef ref) {
             int field = fields[ref.getIndex()];
@@ -176,8 +174,7 @@ final class TopicFilterScanRule extends RelRule<RuleConfig> {
                     return null;
                 }
                 try {
-                    long v = d.stripTrailingZeros().longValueExact();
-                    return columnType == SqlTypeName.BIGINT ? (Comparable<?>) v : (Comparable<?>) v;
+                    return d.stripTrailingZeros().longValueExact();
                 } catch (ArithmeticException e) {
                     return null;
                 }
@@ -190,8 +187,7 @@ final class TopicFilterScanRule extends RelRule<RuleConfig> {
                 if (!SqlTypeName.NUMERIC_TYPES.contains(literalType)) {
                     return null;
                 }
-                Double d = literal.getValueAs(Double.class);
-                return d;
+                return literal.getValueAs(Double.class);
             }
             case CHAR, VARCHAR -> {
                 return SqlTypeName.CHAR_TYPES.contains(literalType) ? literal.getValueAs(String.class) : null;
