@@ -1,0 +1,36 @@
+package io.runnel.server.config;
+
+import io.runnel.sql.SqlLayerConfig;
+import java.nio.file.Path;
+
+/**
+ * Everything {@code runnel server} is configured with: where it listens, where its data lives, the
+ * engine's durability, the HTTP server's and the SQL layer's limits. Built by {@link ConfigLoader}
+ * from defaults, a properties file, {@code --set key=value} and the named flags (in that order, the
+ * last winning). Every key is documented in {@code docs/operations.md}.
+ *
+ * <p>Immutable.
+ *
+ * @param host address the SQL endpoint binds (127.0.0.1 by default: reachable from this machine only)
+ * @param sqlPort HTTP port of the SQL endpoint and /metrics; 0 picks a free one
+ * @param brokerPort broker-to-broker port, reserved for replication (not bound by a single node)
+ * @param flushIntervalMs -1: fsync when segments roll and on close (the OS writes back); 0: fsync every
+ *     batch before acknowledging; N: fsync at most every N ms
+ * @param httpMaxThreads most threads serving HTTP requests
+ * @param httpMaxQueuedRequests requests waiting for a thread beyond which new ones are refused
+ * @param httpIdleTimeoutMs an idle HTTP connection is closed after this long
+ * @param maxRequestBytes largest request body accepted (a bigger one fails with 54000)
+ */
+public record ServerConfig(
+        Path dataDir,
+        String host,
+        int sqlPort,
+        int brokerPort,
+        int brokerId,
+        long flushIntervalMs,
+        long retentionCheckIntervalMs,
+        int httpMaxThreads,
+        int httpMaxQueuedRequests,
+        long httpIdleTimeoutMs,
+        long maxRequestBytes,
+        SqlLayerConfig sql) {}

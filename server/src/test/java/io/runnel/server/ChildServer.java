@@ -1,0 +1,116 @@
+package io.runnel.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code runnel server} in a child JVM with this test's class path, for tests where the process
+ * boundary matters (kill -9, restart). Waits for the ready line on standard output, within a deadline.
+ */
+final class ChildServer implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("Runnel \\S+ ready: jdbc:runnel://([^:]+):(\\d+)");
+
+    private final Process process;
+    private final int port;
+    private final List<String> output;
+
+    private ChildServer(Process process, int port, List<String> output) {
+        this.process = process;
+        this.port = port;
+        this.output = output;
+    }
+
+    static ChildServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"),
+                "io.runnel.server.Main", "server", "--data-dir", dataDir.toString(), "--sql-port", "0"));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()))
+                .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        List<String> output = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "child-server-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(200, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                output.add(line);
+                Matcher m = READY.matcher(line);
+                if (m.matches()) {
+                    return new ChildServer(process, Integer.parseInt(m.group(2)), output);
+                }
+            }
+            if (!process.isAlive() && lines.isEmpty()) {
+                throw new IllegalStateException("runnel server exited with " + process.exitValue() + " before it was ready; "
+                        + "stdout: " + output);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("runnel server was not ready within 90 s; stdout: " + output);
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url() {
+        return "jdbc:runnel://127.0.0.1:" + port;
+    }
+
+    /** Standard output so far (the ready line, and nothing else if the server behaves). */
+    List<String> output() {
+        return output;
+    }
+
+    /** SIGKILL: the process gets no chance to flush or close anything. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as Ctrl-C or a service manager sends it; returns the exit status. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("runnel server did not stop within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.runnel.sql.exec;
+
+import io.runnel.engine.Acks;
+import io.runnel.sql.SqlLayerConfig;
+import io.runnel.sql.adapter.RunnelCatalog;
+import io.runnel.sql.prepare.PrepareContext;
+import io.runnel.sql.prepare.RunnelPrepare;
+import io.runnel.sql.type.ValueCoercer;
+import java.time.ZoneId;
+import java.util.Objects;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+
+/**
+ * The settings one client connection runs its statements with, and the shared objects they need:
+ * the catalog, Calcite preparation, the SQL layer's limits.
+ *
+ * <p>Thread-safe: settings are volatile (written by connection-sync and open, read by every
+ * statement of the connection, which may run on several request threads).
+ */
+public final class Session {
+    private final String connectionId;
+    private final RunnelCatalog catalog;
+    private final RunnelPrepare prepare;
+    private final SqlLayerConfig config;
+    private final QueryRegistry queries;
+    private final SqlMetrics metrics;
+    /** Read by every statement; written when the connection opens. */
+    private volatile ZoneId zone;
+    /** Read by INSERTs; written when the connection opens. */
+    private volatile Acks acks;
+    /** Read by fetches of unbounded queries; written when the connection opens. */
+    private volatile long fetchWaitMs;
+    /** The schema unqualified names resolve in first; read by every statement, written by connection sync. */
+    private volatile String schema = io.runnel.sql.adapter.TopicSchema.NAME;
+
+    public Session(String connectionId, RunnelCatalog catalog, RunnelPrepare prepare, SqlLayerConfig config,
+            QueryRegistry queries, SqlMetrics metrics, ZoneId zone, Acks acks, long fetchWaitMs) {
+        this.connectionId = connectionId;
+        this.catalog = catalog;
+        this.prepare = prepare;
+        this.config = config;
+        this.queries = queries;
+        this.metrics = metrics;
+        this.zone = Objects.requireNonNull(zone);
+        this.acks = Objects.requireNonNull(acks);
+        this.fetchWaitMs = fetchWaitMs;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    public RunnelCatalog catalog() {
+        return catalog;
+    }
+
+    public RunnelPrepare prepare() {
+        return prepare;
+    }
+
+    public SqlLayerConfig config() {
+        return config;
+    }
+
+    public QueryRegistry queries() {
+        return queries;
+    }
+
+    public SqlMetrics metrics() {
+        return metrics;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public Acks acks() {
+        return acks;
+    }
+
+    /** How long a fetch of an unbounded query waits for rows, capped by the server. */
+    public long fetchWaitMs() {
+        return Math.min(fetchWaitMs, config.maxFetchWaitMs());
+    }
+
+    public void setZone(ZoneId zone) {
+        this.zone = Objects.requireNonNull(zone);
+    }
+
+    public void setAcks(Acks acks) {
+        this.acks = Objects.requireNonNull(acks);
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    /** Sets the default schema ({@code Connection.setSchema}): {@code runnel} or {@code sys}, any case. */
+    public void setSchema(String name) {
+        if (name.equalsIgnoreCase(io.runnel.sql.adapter.TopicSchema.NAME)) {
+            this.schema = io.runnel.sql.adapter.TopicSchema.NAME;
+        } else if (name.equalsIgnoreCase(io.runnel.sql.adapter.sys.SysSchema.NAME)) {
+            this.schema = io.runnel.sql.adapter.sys.SysSchema.NAME;
+        } else {
+            throw io.runnel.sql.errors.RunnelErrors.of("3F000", "Schema '" + name + "' does not exist (schemas: "
+                    + io.runnel.sql.adapter.TopicSchema.NAME + ", " + io.runnel.sql.adapter.sys.SysSchema.NAME + ")", null);
+        }
+    }
+
+    public void setFetchWaitMs(long fetchWaitMs) {
+        this.fetchWaitMs = fetchWaitMs;
+    }
+
+    /** A fresh context for preparing one statement against the view of its modality. */
+    public PrepareContext prepareContext(boolean streaming) {
+        return new PrepareContext(new JavaTypeFactoryImpl(io.runnel.sql.prepare.RunnelTypeSystem.INSTANCE), catalog.root(streaming), zone,
+                schema);
+    }
+
+    public ValueCoercer coercer() {
+        return new ValueCoercer(zone);
+    }
+}

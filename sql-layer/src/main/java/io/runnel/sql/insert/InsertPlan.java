@@ -1,0 +1,38 @@
+package io.runnel.sql.insert;
+
+import io.runnel.engine.TopicInfo;
+import io.runnel.sql.prepare.PreparedQuery;
+import io.runnel.storage.format.Column;
+import java.util.List;
+import org.apache.calcite.avatica.AvaticaParameter;
+
+/**
+ * A prepared {@code INSERT}: the topic, which of its columns each value goes to, and where the
+ * values come from — literal rows ({@link InsertCell}s, with {@link ExpressionBlock}s for
+ * expressions) or a bounded query ({@code INSERT ... SELECT}).
+ *
+ * <p>Immutable and thread-safe: executions share it.
+ *
+ * @param topic the topic as it was when prepared (its current schema is the one written)
+ * @param targets for each value of a row, the index of its column in the topic's schema
+ * @param rows the VALUES rows, or empty for INSERT ... SELECT
+ * @param blocks the compiled expression blocks the rows' {@link InsertCell.Deferred} cells refer to
+ * @param select the source query of INSERT ... SELECT, or null
+ * @param parameters the statement's {@code ?} parameters as JDBC describes them
+ * @param parameterTypes per parameter, the column type its values are coerced to
+ */
+public record InsertPlan(
+        String sql,
+        TopicInfo topic,
+        int[] targets,
+        List<InsertCell[]> rows,
+        List<ExpressionBlock> blocks,
+        PreparedQuery select,
+        List<AvaticaParameter> parameters,
+        List<Column> parameterTypes) {
+
+    /** Rows one execution writes from VALUES (an INSERT ... SELECT writes what its query returns). */
+    public int valuesRowCount() {
+        return rows.size();
+    }
+}

@@ -1,0 +1,147 @@
+package io.runnel.sql.rel;
+
+import io.runnel.engine.Engine;
+import io.runnel.engine.ReadRequest;
+import io.runnel.engine.StartPosition;
+import io.runnel.engine.TopicInfo;
+import io.runnel.sql.adapter.SystemColumn;
+import io.runnel.sql.errors.RunnelErrors;
+import io.runnel.sql.exec.QueryControl;
+import io.runnel.storage.format.Schema;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+
+/**
+ * What a {@link TopicTableScan} reads, as the generated code sees it at run time: the topic, the
+ * fields of each row it returns, the conditions it checks and the seeks they imply. Planning builds
+ * it; {@link #enumerable(DataContext)} opens an engine reader per execution.
+ *
+ * <p>Immutable and thread-safe; each enumerator it creates is used by one thread (cancel aside).
+ */
+public final class TopicScan {
+    private final Engine engine;
+    private final String topicName;
+    private final java.util.UUID topicId;
+    private final Schema schema;
+    private final int[] fields;
+    private final List<ScanCondition> conditions;
+    private final SeekPlan seeks;
+    private final boolean unbounded;
+    private final int timestampColumn;
+
+    TopicScan(Engine engine, TopicInfo topic, int[] fields, List<ScanCondition> conditions, boolean unbounded) {
+        this.engine = engine;
+        this.topicName = topic.name();
+        this.topicId = topic.topicId();
+        this.schema = topic.currentSchema();
+        this.fields = fields.clone();
+        this.conditions = List.copyOf(conditions);
+        this.seeks = SeekPlan.of(conditions, schema.columnCount());
+        this.unbounded = unbounded;
+        String tsColumn = topic.config().timestampColumn();
+        this.timestampColumn = tsColumn == null ? -1 : indexOfIgnoreCase(schema, tsColumn);
+    }
+
+    private static int indexOfIgnoreCase(Schema schema, String name) {
+        for (int i = 0; i < schema.columnCount(); i++) {
+            if (schema.column(i).name().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Called by the generated code: the rows of this scan for one execution. */
+    public Enumerable<Object[]> enumerable(DataContext root) {
+        Object control = root.get(QueryControl.DATA_CONTEXT_KEY);
+        QueryControl query = control instanceof QueryControl q ? q : QueryControl.detached();
+        TopicInfo topic = engine.topic(topicName)
+                .filter(t -> t.topicId().equals(topicId))
+                .orElseThrow(() -> RunnelErrors.topicGone(topicName));
+        List<Integer> partitions = new ArrayList<>();
+        for (int p = 0; p < topic.partitions(); p++) {
+            if (seeks.includes(p)) {
+                partitions.add(p);
+            }
+        }
+        if (partitions.isEmpty()) {
+            return Linq4j.emptyEnumerable();
+        }
+        ReadRequest request = new ReadRequest(topicName, starts(partitions, topic.partitions()), defaultStart(),
+                !unbounded, readProjection(), ReadRequest.DEFAULT_MAX_BYTES_PER_POLL);
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object[]> enumerator() {
+                return new TopicScanEnumerator(engine, request, schema, fields, conditions, seeks, partitions,
+                        timestampColumn, unbounded, query);
+            }
+        };
+    }
+
+    private StartPosition defaultStart() {
+        if (seeks.fromOffset() >= 0) {
+            return StartPosition.offset(seeks.fromOffset());
+        }
+        if (seeks.fromTimestampMs() != Long.MIN_VALUE) {
+            return StartPosition.timestamp(seeks.fromTimestampMs());
+        }
+        return unbounded ? StartPosition.latest() : StartPosition.earliest();
+    }
+
+    private Map<Integer, StartPosition> starts(List<Integer> partitions, int partitionCount) {
+        if (partitions.size() == partitionCount) {
+            return Map.of();
+        }
+        Map<Integer, StartPosition> starts = new LinkedHashMap<>();
+        StartPosition start = defaultStart();
+        for (int p : partitions) {
+            starts.put(p, start);
+        }
+        return starts;
+    }
+
+    /** The user columns the reader must decode: returned fields, condition fields, and the event-time column. */
+    int[] readProjection() {
+        int userColumns = schema.columnCount();
+        BitSet needed = new BitSet(userColumns);
+        boolean needsTimestamp = false;
+        for (int f : fields) {
+            if (f < userColumns) {
+                needed.set(f);
+            } else if (f - userColumns == SystemColumn.TIMESTAMP.ordinal()) {
+                needsTimestamp = true;
+            }
+        }
+        for (ScanCondition c : conditions) {
+            if (c.field() < userColumns) {
+                needed.set(c.field());
+            } else if (c.field() - userColumns == SystemColumn.TIMESTAMP.ordinal()) {
+                needsTimestamp = true;
+            }
+        }
+        if (needsTimestamp && timestampColumn >= 0) {
+            needed.set(timestampColumn);
+        }
+        return needed.stream().toArray();
+    }
+
+    public String topicName() {
+        return topicName;
+    }
+
+    public SeekPlan seeks() {
+        return seeks;
+    }
+
+    public boolean unbounded() {
+        return unbounded;
+    }
+}
