@@ -152,6 +152,12 @@ public record ClusterConfig(
                 requestThreads, controlledShutdownTimeoutMs);
     }
 
+    public ClusterConfig withSqlPort(int v) {
+        return new ClusterConfig(host, brokerPort, v, rack, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
+                zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
+                requestThreads, controlledShutdownTimeoutMs);
+    }
+
     public ClusterConfig withRack(String v) {
         return new ClusterConfig(host, brokerPort, sqlPort, v, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,

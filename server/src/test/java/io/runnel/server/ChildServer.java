@@ -35,7 +35,7 @@ final class ChildServer implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"),
-                "io.runnel.server.Main", "server", "--data-dir", dataDir.toString(), "--sql-port", "0"));
+                "io.runnel.server.Main", "server", "--data-dir", dataDir.toString(), "--sql-port", "0", "--broker-port", "0"));
         command.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(false)
                 .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()))

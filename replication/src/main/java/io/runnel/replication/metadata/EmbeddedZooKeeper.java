@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
@@ -85,10 +87,31 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException("cannot start the embedded ZooKeeper in " + dir + " on "
                     + host + ":" + port + ": " + e, e);
         }
+        int stale = closeSessionsOfEarlierRuns(server);
         EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, factory, channel, lock, host);
+        if (stale > 0) {
+            LOG.info("Embedded ZooKeeper in {}: closed {} session(s) left by an earlier run", dir, stale);
+        }
         LOG.info("Embedded ZooKeeper in {} serving {} (started in {} ms)", dir, zk.connectString,
                 (System.nanoTime() - started) / 1_000_000);
         return zk;
+    }
+
+    /**
+     * A ZooKeeper server restores the sessions of its previous run from its snapshot and log, and keeps
+     * their ephemeral nodes until each times out again. An embedded server lives and dies with its broker,
+     * so a session it restores belongs to a process that is gone (the broker itself, after kill -9):
+     * closing them at once lets the restarted broker register its id and compete for the controller
+     * without waiting a session timeout. A client of another process whose session is closed this way
+     * (only a test sharing one broker's embedded server) sees an expiry and re-registers, as Curator does
+     * after any expiry.
+     */
+    private static int closeSessionsOfEarlierRuns(ZooKeeperServer server) {
+        Collection<Long> sessions = new ArrayList<>(server.getZKDatabase().getSessions());
+        for (long session : sessions) {
+            server.closeSession(session);
+        }
+        return sessions.size();
     }
 
     /** {@code host:port} for Curator. */
