@@ -103,6 +103,21 @@ class ClusterServerIT {
                 assertThat(leaders).as("leadership spread over the brokers").hasSize(3);
                 assertThat(hw).isEqualTo(1_000);
             });
+            Map<Integer, Integer> sqlPorts = new LinkedHashMap<>();
+            int led = 0;
+            try (ResultSet rs = s3.executeQuery("SELECT broker_id, host, sql_port, broker_port, leader_partitions, replicas"
+                    + " FROM sys.brokers ORDER BY broker_id")) {
+                while (rs.next()) {
+                    sqlPorts.put(rs.getInt("broker_id"), rs.getInt("sql_port"));
+                    assertThat(rs.getString("host")).isEqualTo("127.0.0.1");
+                    assertThat(rs.getInt("broker_port")).isPositive();
+                    assertThat(rs.getInt("replicas")).isEqualTo(3);
+                    led += rs.getInt("leader_partitions");
+                }
+            }
+            assertThat(sqlPorts).containsExactly(Map.entry(1, brokers.get(1).port()), Map.entry(2, brokers.get(2).port()),
+                    Map.entry(3, brokers.get(3).port()));
+            assertThat(led).isEqualTo(3);
         }
 
         // kill -9 the leader of partition 0: another in-sync replica takes over; writes through a

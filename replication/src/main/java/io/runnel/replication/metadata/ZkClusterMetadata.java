@@ -97,6 +97,9 @@ public final class ZkClusterMetadata implements ClusterMetadata {
      */
     public void start(long timeoutMs) throws Exception {
         for (String path : List.of(paths.topics(), paths.assignments(), paths.partitions(), paths.brokers())) {
+            if (client.checkExists().forPath(path) != null) {
+                continue; // a read: a restart writes (and fsyncs) nothing here
+            }
             try {
                 client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
             } catch (KeeperException.NodeExistsException e) {
