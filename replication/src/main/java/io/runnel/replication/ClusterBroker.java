@@ -170,7 +170,8 @@ public final class ClusterBroker implements AutoCloseable {
         started.add(timer::shutdownNow);
         brokerPort = transport.startServer(config.host(), config.brokerPort(), new ReplicaRequestHandler(engine, timer),
                 config.requestThreads());
-        BrokerInfo self = new BrokerInfo(id, config.host(), config.sqlPort(), brokerPort, config.rack());
+        int advertisedBrokerPort = config.advertisedBrokerPort() != 0 ? config.advertisedBrokerPort() : brokerPort;
+        BrokerInfo self = new BrokerInfo(id, config.host(), config.sqlPort(), advertisedBrokerPort, config.rack());
         registration = BrokerRegistration.register(curator, paths, self, startMs, config.zookeeperSessionTimeoutMs() * 2L);
         started.add(registration);
         controller = new Controller(metadata, curator, paths, id);

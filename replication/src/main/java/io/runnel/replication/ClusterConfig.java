@@ -34,6 +34,8 @@ import java.util.TreeSet;
  *   <tr><td>replica.fetch.backoff.ms</td><td>200</td><td>pause after a fetch error</td></tr>
  *   <tr><td>request.timeout.ms</td><td>30000</td><td>a broker-to-broker request unanswered for this long fails</td></tr>
  *   <tr><td>broker.request.threads</td><td>8</td><td>threads handling other brokers' requests</td></tr>
+ *   <tr><td>advertised.broker.port</td><td>0</td><td>the broker port other brokers connect to, when it differs from the
+ *       one bound (a port forward or a proxy); 0: the bound one</td></tr>
  *   <tr><td>controlled.shutdown.timeout.ms</td><td>5000</td><td>on close, how long to wait for leadership to move away</td></tr>
  * </table>
  */
@@ -51,15 +53,16 @@ public record ClusterConfig(
         FetcherConfig fetcher,
         long requestTimeoutMs,
         int requestThreads,
-        long controlledShutdownTimeoutMs) {
+        long controlledShutdownTimeoutMs,
+        int advertisedBrokerPort) {
 
     public static final Set<String> KEYS = Set.of("host", "broker.port", "sql.port", "broker.rack", "zookeeper.connect",
             "zookeeper.root", "zookeeper.session.timeout.ms", "zookeeper.connection.timeout.ms", "zookeeper.embedded.port",
             "zookeeper.embedded.tick.ms", "replica.fetch.max.wait.ms", "replica.fetch.max.bytes", "replica.fetch.backoff.ms",
-            "request.timeout.ms", "broker.request.threads", "controlled.shutdown.timeout.ms");
+            "request.timeout.ms", "broker.request.threads", "controlled.shutdown.timeout.ms", "advertised.broker.port");
 
     public ClusterConfig {
-        if (brokerPort < 0 || brokerPort > 65_535 || sqlPort < 0 || sqlPort > 65_535 || embeddedZookeeperPort < 0
+        if (advertisedBrokerPort < 0 || advertisedBrokerPort > 65_535 || brokerPort < 0 || brokerPort > 65_535 || sqlPort < 0 || sqlPort > 65_535 || embeddedZookeeperPort < 0
                 || embeddedZookeeperPort > 65_535) {
             throw new IllegalArgumentException("ports must be 0..65535: broker " + brokerPort + ", sql " + sqlPort
                     + ", embedded ZooKeeper " + embeddedZookeeperPort);
@@ -77,7 +80,7 @@ public record ClusterConfig(
 
     public static ClusterConfig defaults() {
         return new ClusterConfig("127.0.0.1", 7071, 7070, null, null, ZkPaths.DEFAULT_ROOT, 4_000, 10_000, 0, 500,
-                FetcherConfig.DEFAULTS, 30_000, 8, 5_000);
+                FetcherConfig.DEFAULTS, 30_000, 8, 5_000, 0);
     }
 
     /** Whether this broker runs its own ZooKeeper (no {@code zookeeper.connect}). */
@@ -118,7 +121,8 @@ public record ClusterConfig(
                     intIn(p, "zookeeper.embedded.tick.ms", base.embeddedZookeeperTickMs(), 10, 10_000),
                     fetcher, fetcher.requestTimeoutMs(),
                     intIn(p, "broker.request.threads", base.requestThreads(), 1, 1_024),
-                    intIn(p, "controlled.shutdown.timeout.ms", (int) base.controlledShutdownTimeoutMs(), 0, 600_000));
+                    intIn(p, "controlled.shutdown.timeout.ms", (int) base.controlledShutdownTimeoutMs(), 0, 600_000),
+                    intIn(p, "advertised.broker.port", base.advertisedBrokerPort(), 0, 65_535));
         } catch (IllegalArgumentException e) {
             throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "invalid cluster settings: " + e.getMessage());
         }
@@ -149,42 +153,42 @@ public record ClusterConfig(
     public ClusterConfig withBrokerPort(int v) {
         return new ClusterConfig(host, v, sqlPort, rack, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withSqlPort(int v) {
         return new ClusterConfig(host, brokerPort, v, rack, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withRack(String v) {
         return new ClusterConfig(host, brokerPort, sqlPort, v, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withZookeeperConnect(String v) {
         return new ClusterConfig(host, brokerPort, sqlPort, rack, v, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withZookeeperSessionTimeoutMs(int v) {
         return new ClusterConfig(host, brokerPort, sqlPort, rack, zookeeperConnect, zookeeperRoot, v,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withFetcher(FetcherConfig v) {
         return new ClusterConfig(host, brokerPort, sqlPort, rack, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, v, requestTimeoutMs,
-                requestThreads, controlledShutdownTimeoutMs);
+                requestThreads, controlledShutdownTimeoutMs, advertisedBrokerPort);
     }
 
     public ClusterConfig withControlledShutdownTimeoutMs(long v) {
         return new ClusterConfig(host, brokerPort, sqlPort, rack, zookeeperConnect, zookeeperRoot, zookeeperSessionTimeoutMs,
                 zookeeperConnectionTimeoutMs, embeddedZookeeperPort, embeddedZookeeperTickMs, fetcher, requestTimeoutMs,
-                requestThreads, v);
+                requestThreads, v, advertisedBrokerPort);
     }
 }

@@ -33,9 +33,15 @@ final class ChildServer implements AutoCloseable {
 
     static ChildServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand());
-        command.addAll(List.of("io.runnel.server.Main", "server", "--data-dir", dataDir.toString(), "--sql-port", "0",
-                "--broker-port", "0"));
-        command.addAll(List.of(extraArgs));
+        command.addAll(List.of("io.runnel.server.Main", "server", "--data-dir", dataDir.toString()));
+        List<String> extra = List.of(extraArgs);
+        if (!extra.contains("--sql-port")) {
+            command.addAll(List.of("--sql-port", "0"));
+        }
+        if (!extra.contains("--broker-port")) {
+            command.addAll(List.of("--broker-port", "0"));
+        }
+        command.addAll(extra);
         return launch(command, dataDir, READY, "runnel server");
     }
 

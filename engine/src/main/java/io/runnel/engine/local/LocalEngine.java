@@ -1,6 +1,7 @@
 package io.runnel.engine.local;
 
 import io.runnel.engine.Acks;
+import io.runnel.engine.BrokerStatus;
 import io.runnel.engine.Engine;
 import io.runnel.engine.EngineException;
 import io.runnel.engine.PartitionBatch;
@@ -17,6 +18,7 @@ import io.runnel.engine.catalog.MetadataStoreException;
 import io.runnel.engine.catalog.TopicDefinitions;
 import io.runnel.engine.catalog.TopicNames;
 import io.runnel.engine.catalog.Versioned;
+import io.runnel.engine.cluster.BrokerInfo;
 import io.runnel.engine.cluster.BrokerTransport;
 import io.runnel.engine.cluster.BrokerTransport.ForwardedProduce;
 import io.runnel.engine.cluster.BrokerTransport.OffsetsRequest;
@@ -142,6 +144,11 @@ public final class LocalEngine implements Engine {
     static final long REMOTE_LONG_POLL_MS = 500;
     /** Bound of a request to another broker made while opening a reader or reporting status. */
     static final long REMOTE_REQUEST_TIMEOUT_MS = 10_000;
+    /**
+     * How long {@code sys.partitions} waits for remote leaders' offsets: a leader that does not answer
+     * (partitioned, paused) shows -1 offsets rather than hold the query for the full request timeout.
+     */
+    static final long STATUS_REQUEST_TIMEOUT_MS = 2_000;
     private static final long PROGRESS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Between two attempts of a produce whose partition has no reachable leader. */
     private static final long ROUTE_RETRY_MS = 100;
@@ -952,6 +959,25 @@ public final class LocalEngine implements Engine {
      * within {@value #REMOTE_REQUEST_TIMEOUT_MS} ms, or there is no leader).
      */
     @Override
+    public List<BrokerStatus> brokers() {
+        ensureOpen();
+        MetadataImage image = metadata.image();
+        List<BrokerStatus> out = new ArrayList<>();
+        for (BrokerInfo b : image.liveBrokers().values()) {
+            int leaders = 0;
+            int replicas = 0;
+            for (TopicImage t : image.topics().values()) {
+                for (PartitionImage p : t.partitions()) {
+                    leaders += p.leader() == b.id() ? 1 : 0;
+                    replicas += p.replicas().contains(b.id()) ? 1 : 0;
+                }
+            }
+            out.add(new BrokerStatus(b.id(), b.host(), b.sqlPort(), b.brokerPort(), b.rack(), leaders, replicas));
+        }
+        return out;
+    }
+
+    @Override
     public List<PartitionStatus> partitionStatus(String name) {
         ensureOpen();
         LocalTopic topic = require(name);
@@ -973,7 +999,7 @@ public final class LocalEngine implements Engine {
                 remote.add(null);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOTE_REQUEST_TIMEOUT_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STATUS_REQUEST_TIMEOUT_MS);
         for (int p = 0; p < count; p++) {
             Route route = topic.slot(p).route;
             PartitionOffsets o = null;

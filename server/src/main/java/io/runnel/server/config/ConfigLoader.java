@@ -43,7 +43,8 @@ public final class ConfigLoader {
             Map.entry("replica_fetch_backoff_ms", "replica.fetch.backoff.ms"),
             Map.entry("broker_request_timeout_ms", "request.timeout.ms"),
             Map.entry("broker_request_threads", "broker.request.threads"),
-            Map.entry("controlled_shutdown_timeout_ms", "controlled.shutdown.timeout.ms"));
+            Map.entry("controlled_shutdown_timeout_ms", "controlled.shutdown.timeout.ms"),
+            Map.entry("advertised_broker_port", "advertised.broker.port"));
 
     private static Map<String, String> defaults() {
         SqlLayerConfig sql = SqlLayerConfig.DEFAULTS;
@@ -55,6 +56,7 @@ public final class ConfigLoader {
         m.put("broker_port", "7071");
         m.put("broker_id", "0");
         m.put("advertised_host", "");
+        m.put("advertised_broker_port", "0");
         m.put("broker_rack", "");
         m.put("zookeeper_connect", "");
         m.put("zookeeper_root", cluster.zookeeperRoot());
