@@ -136,7 +136,9 @@ public final class ClusterBroker implements AutoCloseable {
         zkClientConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
         curator = CuratorFrameworkFactory.builder().connectString(connect)
                 .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
-                .connectionTimeoutMs(config.zookeeperConnectionTimeoutMs())
+                // Curator's per-attempt connection timeout must not exceed the session (it warns otherwise);
+                // start waits for the connection up to zookeeper.connection.timeout.ms below.
+                .connectionTimeoutMs(Math.min(config.zookeeperConnectionTimeoutMs(), config.zookeeperSessionTimeoutMs()))
                 .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
                 .zkClientConfig(zkClientConfig)
                 .build();
