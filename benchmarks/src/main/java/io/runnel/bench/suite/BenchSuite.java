@@ -96,8 +96,12 @@ public final class BenchSuite implements Callable<Integer> {
     String kafkaJvmOpts;
 
     @Option(names = "--runnel-opts", paramLabel = "OPTS",
-            description = "RUNNEL_OPTS for the Runnel server (default: the environment's, else the launcher's own)")
+            description = "RUNNEL_OPTS for the Runnel server (default: the environment's RUNNEL_OPTS, else the Kafka"
+                    + " broker's heap and collector, " + DEFAULT_RUNNEL_OPTS + ", so both servers get the same memory)")
     String runnelOpts;
+
+    /** The heap and collector of kafka-server-start.sh, so that neither server has more memory to work with. */
+    static final String DEFAULT_RUNNEL_OPTS = "-Xmx1G -Xms1G -XX:+UseG1GC -XX:MaxGCPauseMillis=20";
 
     @Option(names = "--run-timeout", paramLabel = "S", description = "time limit of one run (full: 600, quick: 300)")
     Long runTimeoutSeconds;
@@ -168,7 +172,8 @@ public final class BenchSuite implements Callable<Integer> {
                 pidFile,
                 keepData,
                 kafkaOptions,
-                runnelOpts,
+                runnelOpts != null ? runnelOpts
+                        : System.getenv("RUNNEL_OPTS") != null ? System.getenv("RUNNEL_OPTS") : DEFAULT_RUNNEL_OPTS,
                 runnelStartTimeoutSeconds);
         SuiteConfig preset = tiny ? SuiteConfig.tiny(paths) : quick ? SuiteConfig.quick(paths) : SuiteConfig.full(paths);
         SuiteConfig c = new SuiteConfig(

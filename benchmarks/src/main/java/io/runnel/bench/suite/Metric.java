@@ -20,7 +20,9 @@ public enum Metric {
     LATENCY_P99(Scenario.LATENCY, "latency_p99_ms", "latency p99 @ fixed rate", "ms", false,
             Target.atMost(1.0, "INSERT-to-next() latency at 20,000 rows/s: p99 ≤ Kafka's produce-to-poll p99")),
     LATENCY_P999(Scenario.LATENCY, "latency_p999_ms", "latency p99.9 @ fixed rate", "ms", false, null),
-    AGGREGATE(Scenario.AGGREGATE, "aggregate_rows_per_s", "GROUP BY customer, SUM(amount)", "rows/s", true, null);
+    AGGREGATE(Scenario.AGGREGATE, "aggregate_rows_per_s", "GROUP BY customer, SUM(amount)", "rows/s", true, null),
+    WRITE_P50(Scenario.WRITE, "write_p50_ms", "single-row write p50", "ms", false, null),
+    WRITE_P99(Scenario.WRITE, "write_p99_ms", "single-row write p99", "ms", false, null);
 
     private final Scenario scenario;
     private final String id;

@@ -12,7 +12,8 @@ public enum Phase {
     CONSUME("consume", List.of(Metric.CONSUME)),
     PROJECTED("projected consume", List.of(Metric.PROJECTED_CONSUME)),
     AGGREGATE("aggregate", List.of(Metric.AGGREGATE)),
-    LATENCY("latency", List.of(Metric.LATENCY_P50, Metric.LATENCY_P99, Metric.LATENCY_P999));
+    LATENCY("latency", List.of(Metric.LATENCY_P50, Metric.LATENCY_P99, Metric.LATENCY_P999)),
+    WRITE("single-row write", List.of(Metric.WRITE_P50, Metric.WRITE_P99));
 
     private final String title;
     private final List<Metric> metrics;

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The six scenarios of the side-by-side suite, as named on the command line ({@code --only}).
+ * The scenarios of the side-by-side suite, as named on the command line ({@code --only}).
  * A scenario yields one or more {@link Metric}s.
  */
 public enum Scenario {
@@ -15,7 +15,8 @@ public enum Scenario {
     PROJECTED("projected", "EMIT CHANGES of 2 of 6 columns vs KafkaConsumer reading whole values"),
     BYTES("bytes", "bytes of segment files per row after the produce runs"),
     LATENCY("latency", "INSERT to ResultSet.next() vs send to poll, paced at a fixed rate"),
-    AGGREGATE("aggregate", "SELECT customer, SUM(amount) ... GROUP BY customer vs a consumer loop into a HashMap");
+    AGGREGATE("aggregate", "SELECT customer, SUM(amount) ... GROUP BY customer vs a consumer loop into a HashMap"),
+    WRITE("write", "one row per synchronous write: PreparedStatement.executeUpdate vs KafkaProducer send().get()");
 
     private final String cliName;
     private final String description;

@@ -108,6 +108,11 @@ public record SuiteConfig(
         return (int) Math.max(Math.max(rows, warmupRows), latencyRows);
     }
 
+    /** Synchronous single-row writes per write-latency run: 2,000 in a full or quick run, fewer for small runs. */
+    public int singleWrites() {
+        return Math.max(100, Math.min(2_000, rows / 500));
+    }
+
     public boolean runs(Scenario scenario) {
         return scenarios.contains(scenario);
     }
@@ -122,6 +127,7 @@ public record SuiteConfig(
         m.put("latencyRatePerSecond", latencyRate);
         m.put("latencySecondsPerRun", latencySeconds);
         m.put("latencyWarmupSeconds", latencyWarmupSeconds);
+        m.put("singleWritesPerRun", singleWrites());
         m.put("partitions", partitions);
         m.put("seed", seed);
         m.put("scenarios", scenarios.stream().sorted().map(Scenario::cliName).collect(Collectors.toList()));

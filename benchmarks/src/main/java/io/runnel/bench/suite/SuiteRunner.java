@@ -12,6 +12,7 @@ import io.runnel.bench.suite.load.LatencyResult;
 import io.runnel.bench.suite.load.Projection;
 import io.runnel.bench.suite.load.ProduceResult;
 import io.runnel.bench.suite.load.SystemUnderTest;
+import io.runnel.bench.suite.load.WriteLatencyResult;
 import io.runnel.bench.suite.process.ChildProcesses;
 import io.runnel.bench.suite.process.ProcessTree;
 import io.runnel.bench.suite.runnel.RunnelAvailability;
@@ -242,6 +243,9 @@ public final class SuiteRunner {
         if (config.runs(Scenario.LATENCY)) {
             latencyPhase();
         }
+        if (config.runs(Scenario.WRITE)) {
+            writePhase();
+        }
     }
 
     private void warmUp(SystemUnderTest sut) {
@@ -398,6 +402,42 @@ public final class SuiteRunner {
                     sut.latency(topic, data, config.latencyRate(), config.latencySeconds(), task), d));
             dropTopic(sut, topic);
         }
+    }
+
+    private void writePhase() {
+        int writes = config.singleWrites();
+        progress.phase(Phase.WRITE.title() + String.format(Locale.ROOT, ": %,d synchronous writes per run, %d pair(s)",
+                writes, config.pairs()));
+        for (SystemUnderTest sut : systems.values()) {
+            String warm = nextTopic("warmw");
+            if (createTopic(Phase.WARMUP, sut, 0, warm)) {
+                measure(Phase.WARMUP, sut, 0, "single-row write", warm, writes, (task, d) -> writeMetrics(
+                        sut.writeLatency(warm, data, writes, task, timeoutNanos()), d));
+                dropTopic(sut, warm);
+            }
+        }
+        for (Alternation.Slot slot : Alternation.schedule(config.pairs(), List.copyOf(systems.keySet()))) {
+            SystemUnderTest sut = systems.get(slot.side());
+            String topic = nextTopic("w");
+            if (!createTopic(Phase.WRITE, sut, slot.pair(), topic)) {
+                continue;
+            }
+            measure(Phase.WRITE, sut, slot.pair(), "single-row write", topic, writes, (task, d) -> writeMetrics(
+                    sut.writeLatency(topic, data, writes, task, timeoutNanos()), d));
+            dropTopic(sut, topic);
+        }
+    }
+
+    private static Map<String, Double> writeMetrics(WriteLatencyResult r, Map<String, Object> d) {
+        d.put("writes", r.writes());
+        d.put("p999Millis", r.p999Millis());
+        d.put("maxMillis", r.maxMillis());
+        d.put("meanMillis", r.meanMillis());
+        d.put("client", r.description());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(Metric.WRITE_P50.id(), r.p50Millis());
+        m.put(Metric.WRITE_P99.id(), r.p99Millis());
+        return m;
     }
 
     private static Map<String, Double> latencyMetrics(LatencyResult r, Map<String, Object> d) {

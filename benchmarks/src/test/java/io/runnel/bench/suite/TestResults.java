@@ -39,6 +39,8 @@ final class TestResults {
         runs.add(run(Phase.PRODUCE_ACKS_ALL, Side.RUNNEL, 1, Map.of(Metric.PRODUCE_ACKS_ALL.id(), 0.9e6, Metric.BYTES_PER_ROW.id(), 9.0)));
         runs.add(run(Phase.CONSUME, Side.KAFKA, 1, Map.of(Metric.CONSUME.id(), 3.0e6)));
         runs.add(failed(Phase.CONSUME, Side.RUNNEL, 1, "SQLException [SQLSTATE 0A000]: EMIT CHANGES is not supported yet"));
+        runs.add(run(Phase.WRITE, Side.KAFKA, 1, Map.of(Metric.WRITE_P50.id(), 1.0, Metric.WRITE_P99.id(), 10.0)));
+        runs.add(run(Phase.WRITE, Side.RUNNEL, 1, Map.of(Metric.WRITE_P50.id(), 2.0, Metric.WRITE_P99.id(), 5.0)));
         return runs;
     }
 

@@ -18,6 +18,7 @@ import io.runnel.bench.suite.load.RowProgress;
 import io.runnel.bench.suite.load.SegmentFiles;
 import io.runnel.bench.suite.load.SumsCheck;
 import io.runnel.bench.suite.load.SystemUnderTest;
+import io.runnel.bench.suite.load.WriteLatencyResult;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -129,6 +131,33 @@ public final class KafkaSystem implements SystemUnderTest {
             errors.throwIfAny();
             progress.rowsDone(rows);
             return new ProduceResult(rows, nanos);
+        }
+    }
+
+    @Override
+    public WriteLatencyResult writeLatency(String topic, Dataset data, int writes, RowProgress progress,
+            long timeoutNanos) throws Exception {
+        // A synchronous writer does not linger: linger.ms=0, otherwise every send would wait 5 ms for company.
+        Properties props = KafkaClientSettings.producer(broker.bootstrapServers(), Acks.ALL);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.partitionsFor(topic); // metadata before the clock starts
+            long start = System.nanoTime();
+            for (int i = 0; i < writes; i++) {
+                byte[] value = OrderBinaryCodec.encode(data.row(i));
+                long t0 = System.nanoTime();
+                producer.send(new ProducerRecord<>(topic, value)).get(30, TimeUnit.SECONDS);
+                recorder.record(System.nanoTime(), t0);
+                if ((i & 0xff) == 0xff) {
+                    progress.rowsDone(i + 1);
+                }
+                if (System.nanoTime() - start > timeoutNanos) {
+                    throw new TimeoutException("wrote " + (i + 1) + " of " + writes + " rows before the time limit");
+                }
+            }
+            progress.rowsDone(writes);
+            return WriteLatencyResult.of(recorder, "KafkaProducer send().get() per record, acks=all, linger.ms=0, zstd");
         }
     }
 

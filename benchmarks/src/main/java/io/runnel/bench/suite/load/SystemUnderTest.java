@@ -41,6 +41,13 @@ public interface SystemUnderTest extends AutoCloseable {
     LatencyResult latency(String topic, Dataset data, int ratePerSecond, double seconds, RowProgress progress)
             throws Exception;
 
+    /**
+     * Writes rows {@code 0 … writes-1} one at a time, each write waiting for its acknowledgment
+     * (acks=all) before the next starts, and times each.
+     */
+    WriteLatencyResult writeLatency(String topic, Dataset data, int writes, RowProgress progress, long timeoutNanos)
+            throws Exception;
+
     /** The server's process, for CPU accounting and the record. */
     Optional<ProcessHandle> serverProcess();
 

@@ -39,19 +39,25 @@ public final class RatioChart {
 
     static List<Bar> bars(SuiteResult result) {
         List<Bar> bars = new ArrayList<>();
+        List<Bar> context = new ArrayList<>();
         for (MetricResult m : result.metrics()) {
             Metric metric = metric(m.id());
+            Double ratio = m.medianRatio();
+            boolean higher = metric.higherIsBetter();
+            Double advantage = ratio == null || ratio == 0 ? null : higher ? ratio : 1 / ratio;
             if (metric.target() == null) {
+                if (advantage != null) { // shown for context after the targets, with no target bar
+                    context.add(new Bar(shortLabel(metric) + " (no target)", advantage, 0.0));
+                }
                 continue;
             }
             double target = metric.target().ratio();
-            Double ratio = m.medianRatio();
-            boolean higher = metric.higherIsBetter();
             bars.add(new Bar(
                     shortLabel(metric) + " (" + metric.target().describe().replace(" ", "") + ")",
-                    ratio == null || ratio == 0 ? null : higher ? ratio : 1 / ratio,
+                    advantage,
                     higher ? target : 1 / target));
         }
+        bars.addAll(context);
         return bars;
     }
 
@@ -119,6 +125,11 @@ public final class RatioChart {
             case PROJECTED_CONSUME -> "consume 2 of 6";
             case BYTES_PER_ROW -> "bytes/row";
             case LATENCY_P99 -> "latency p99";
+            case LATENCY_P50 -> "latency p50";
+            case LATENCY_P999 -> "latency p99.9";
+            case AGGREGATE -> "GROUP BY";
+            case WRITE_P50 -> "1-row write p50";
+            case WRITE_P99 -> "1-row write p99";
             default -> metric.title();
         };
     }

@@ -16,6 +16,7 @@ import io.runnel.bench.suite.load.RowChecksum;
 import io.runnel.bench.suite.load.RowProgress;
 import io.runnel.bench.suite.load.SumsCheck;
 import io.runnel.bench.suite.load.SystemUnderTest;
+import io.runnel.bench.suite.load.WriteLatencyResult;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -143,6 +144,34 @@ public final class RunnelSystem implements SystemUnderTest {
             if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
                 throw new SQLException("executeBatch returned an update count of " + count + " for one INSERT");
             }
+        }
+    }
+
+    @Override
+    public WriteLatencyResult writeLatency(String topic, Dataset data, int writes, RowProgress progress,
+            long timeoutNanos) throws Exception {
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (Connection c = connect(Acks.ALL); PreparedStatement ps = c.prepareStatement(RunnelSql.insert(topic))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < writes; i++) {
+                bind(ps, data.row(i));
+                long t0 = System.nanoTime();
+                int count = ps.executeUpdate();
+                recorder.record(System.nanoTime(), t0);
+                if (count != 1) {
+                    throw new SQLException("executeUpdate of one row returned " + count);
+                }
+                if ((i & 0xff) == 0xff) {
+                    progress.rowsDone(i + 1);
+                }
+                if (System.nanoTime() - start > timeoutNanos) {
+                    throw new TimeoutException("wrote " + (i + 1) + " of " + writes + " rows before the time limit");
+                }
+            }
+            progress.rowsDone(writes);
+            return WriteLatencyResult.of(recorder, "PreparedStatement.executeUpdate of a one-row INSERT, acks=all");
+        } finally {
+            open.clear();
         }
     }
 

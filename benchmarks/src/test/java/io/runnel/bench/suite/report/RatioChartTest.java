@@ -22,10 +22,18 @@ class RatioChartTest {
     void barsShowAdvantageWithHigherBetterForRunnel(@TempDir Path dir) {
         SuiteResult result = TestResultsAccess.sample(dir);
         List<RatioChart.Bar> bars = RatioChart.bars(result);
-        // Only metrics with a target: produce×2, consume, projected, bytes, p99.
-        assertThat(bars).extracting(RatioChart.Bar::label).containsExactly(
+        // Metrics with a target first (produce×2, consume, projected, bytes, p99), then measured ones without.
+        assertThat(bars.subList(0, 6)).extracting(RatioChart.Bar::label).containsExactly(
                 "produce acks=1 (≥1.5×)", "produce acks=all (≥1.5×)", "consume (≥1.0×)", "consume 2 of 6 (≥3.0×)",
                 "bytes/row (≤0.5×)", "latency p99 (≤1.0×)");
+        assertThat(bars.subList(6, bars.size())).extracting(RatioChart.Bar::label)
+                .containsExactly("1-row write p50 (no target)", "1-row write p99 (no target)");
+        assertThat(bars.get(7).advantage()).isEqualTo(2.0); // Kafka 10 ms ÷ Runnel 5 ms
+        assertThat(bars.subList(6, bars.size())).allSatisfy(b -> {
+            assertThat(b.label()).endsWith("(no target)");
+            assertThat(b.targetAdvantage()).isZero();
+            assertThat(b.advantage()).isNotNull();
+        });
         MetricResult bytes = result.metrics().stream().filter(m -> m.id().equals("bytes_per_row")).findFirst().orElseThrow();
         assertThat(bars.get(4).advantage()).isCloseTo(1 / bytes.medianRatio(), within(1e-12)); // Kafka ÷ Runnel = 2
         assertThat(bars.get(4).targetAdvantage()).isEqualTo(2.0);
@@ -39,6 +47,13 @@ class RatioChartTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(RatioChart.WIDTH);
         assertThat(image.getHeight()).isEqualTo(RatioChart.HEIGHT);
+    }
+
+    @Test
+    void runWithoutTargetedMetricsStillRenders(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("write-only.png");
+        RatioChart.write(TestResultsAccess.withoutTargets(dir), png);
+        assertThat(ImageIO.read(png.toFile())).isNotNull();
     }
 
     @Test

@@ -228,6 +228,10 @@ final class FakeRunnelDriver implements Driver {
                 batch.add(params.clone());
                 yield null;
             }
+            case "executeUpdate" -> {
+                topic.append(List.<Object[]>of(params.clone()));
+                yield 1;
+            }
             case "executeBatch" -> {
                 topic.append(batch);
                 batchSizes.add(batch.size());

@@ -11,6 +11,7 @@ import io.runnel.bench.suite.load.DiskUsage;
 import io.runnel.bench.suite.load.LatencyResult;
 import io.runnel.bench.suite.load.Projection;
 import io.runnel.bench.suite.load.RowProgress;
+import io.runnel.bench.suite.load.WriteLatencyResult;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -101,6 +102,18 @@ class RunnelSystemTest {
 
         runnel.deleteTopic("orders_t_001");
         assertThat(driver.topics).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void singleRowWritesAreTimedOneByOneAndEveryRowIsStored() throws Exception {
+        runnel.createTopic("orders_w_004");
+        WriteLatencyResult r = runnel.writeLatency("orders_w_004", data, 300, RowProgress.NONE, MINUTE);
+        assertThat(r.writes()).isEqualTo(300);
+        assertThat(r.p99Millis()).isGreaterThanOrEqualTo(r.p50Millis());
+        assertThat(driver.batchSizes).as("no batching behind a synchronous write").isEmpty();
+        ConsumeResult back = runnel.consume("orders_w_004", data, 300, Projection.ALL_COLUMNS, RowProgress.NONE, MINUTE);
+        assertThat(back.checksumMatches()).as("the 300 rows written one by one read back in order").isTrue();
     }
 
     @Test
