@@ -26,11 +26,19 @@ import org.apache.calcite.avatica.remote.TypedValue;
 public final class RunnelPreparedStatement extends AvaticaPreparedStatement implements ManagedStatement {
     private final QueryLifecycle lifecycle = new QueryLifecycle(this);
     private final String sql;
+    /** The Arrow data path of an INSERT (design note 0008), or null; owner thread, closed by {@link #close()}. */
+    private final DataPathInsert dataPath;
 
     RunnelPreparedStatement(RunnelConnection connection, Meta.StatementHandle h, Meta.Signature signature,
             int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
         this.sql = signature.sql;
+        // Avatica's prepare response carries no statement type: any statement with parameters and no
+        // result columns may be an INSERT; the server says at the first addBatch (one round trip).
+        this.dataPath = connection.settings().dataPath() && signature.columns.isEmpty()
+                && !signature.parameters.isEmpty()
+                ? new DataPathInsert((path, body) -> connection.clientMeta().dataPath(handle, path, body))
+                : null;
     }
 
     @Override
@@ -96,8 +104,53 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
         return run(super::executeLargeUpdate, false);
     }
 
+    /**
+     * On the data path, the row goes into the statement's Arrow batches at once (coerced by the
+     * server's rules; a bad value fails the next {@code executeBatch}); otherwise Avatica keeps it.
+     */
+    @Override
+    public void addBatch() throws SQLException {
+        checkOpen();
+        if (dataPath != null && parameterValueBatch.isEmpty()) {
+            try {
+                dataPath.ensurePlan(connection.handle.id, handle.id);
+            } catch (SQLException | RuntimeException e) {
+                throw DriverErrors.translate(e);
+            }
+            if (dataPath.mode() == DataPathInsert.Mode.ACTIVE) {
+                dataPath.add(getParameterValues());
+                return;
+            }
+        }
+        super.addBatch();
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        if (dataPath != null) {
+            dataPath.clear();
+        }
+        super.clearBatch();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] counts = executeLargeBatch();
+        int[] ints = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            ints[i] = (int) Math.min(Integer.MAX_VALUE, counts[i]);
+        }
+        return ints;
+    }
+
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        if (dataPath != null && dataPath.rowCount() > 0) {
+            return run(() -> dataPath.execute(connection.handle.id, handle, () -> {
+                prepareAgain();
+                return handle;
+            }), false);
+        }
         // Avatica clears the batch even when the execute fails: keep it for the retry.
         List<List<TypedValue>> batch = new ArrayList<>(parameterValueBatch);
         return run(() -> {
@@ -144,6 +197,9 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
             throw DriverErrors.parameterCountChanged(sql, slots.length, fresh.signature.parameters.size());
         }
         connection.statementMap.remove(handle.id);
+        if (dataPath != null) {
+            dataPath.planInvalidated();
+        }
         handle = fresh;
         connection.statementMap.put(fresh.id, this);
         setSignature(fresh.signature);
@@ -167,6 +223,9 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
 
     @Override
     public void close() throws SQLException {
+        if (dataPath != null) {
+            dataPath.close();
+        }
         lifecycle.statementClosing();
         try {
             synchronized (this) {
