@@ -155,8 +155,16 @@ final class DataPathInsert implements AutoCloseable {
         mode = Mode.ACTIVE;
     }
 
-    /** Adds one parameter row; a bad value is remembered and fails the next {@link #execute}. */
+    /** Adds one parameter row from Avatica's slots; a bad value is remembered and fails the next {@link #execute}. */
     void add(List<TypedValue> values) {
+        add(values, null);
+    }
+
+    /**
+     * Adds one parameter row: parameter {@code i} is {@code fast.kind(i)} when set by one of the
+     * statement's unboxed setters, else {@code values.get(i)} (Avatica's slot).
+     */
+    void add(List<TypedValue> values, FastParameters fast) {
         rows++;
         if (firstError != null) {
             return;
@@ -164,19 +172,27 @@ final class DataPathInsert implements AutoCloseable {
         long rowNumber = rows;
         int[] targets = plan.parameterColumns();
         Schema schema = plan.schema();
+        String topic = plan.topic();
         try {
             if (values.size() != targets.length) {
                 throw new SQLException("Statement has " + targets.length + " parameters, " + values.size()
                         + " values were given", "07001");
             }
             for (int i = 0; i < targets.length; i++) {
-                TypedValue tv = values.get(i);
-                if (tv == null) {
-                    throw new SQLException("No value given for parameter " + (i + 1), "07001");
+                int col = targets[i];
+                Column column = schema.column(col);
+                int kind = fast == null ? FastParameters.NONE : fast.kind(i);
+                if (kind == FastParameters.LONG) {
+                    rules.assignLong(writer, col, column, fast.longValue(i), topic, rowNumber);
+                } else if (kind == FastParameters.OBJECT) {
+                    rules.assign(writer, col, column, fast.objectValue(i), topic, rowNumber);
+                } else {
+                    TypedValue tv = values.get(i);
+                    if (tv == null) {
+                        throw new SQLException("No value given for parameter " + (i + 1), "07001");
+                    }
+                    rules.assign(writer, col, column, ParameterValues.canonical(tv), topic, rowNumber);
                 }
-                Column column = schema.column(targets[i]);
-                Object value = rules.coerce(ParameterValues.canonical(tv), column, plan.topic(), rowNumber);
-                ValueAssignment.write(writer, targets[i], column, value);
             }
             writer.endRow();
         } catch (AssignmentException e) {
@@ -193,7 +209,7 @@ final class DataPathInsert implements AutoCloseable {
             firstError = e;
             return;
         }
-        if (writer.estimatedSizeBytes() >= cutBytes) {
+        if ((rows & 63) == 0 && writer.estimatedSizeBytes() >= cutBytes) {
             cut();
         }
     }

@@ -322,4 +322,40 @@ class DataPathIT {
         assertThat(rows("SELECT id, name FROM dp_mixed WHERE id >= 7 AND name <> 'lit' ORDER BY id"))
                 .containsExactly(List.of(7L, "single"), List.of(101L, "X"));
     }
+
+    /** A batch larger than one request (8 MB) goes in several requests; every row arrives intact. */
+    @Test
+    void aBigBatchGoesInSeveralRequests() throws Exception {
+        long seed = 8_388_608L;
+        System.out.println("DataPathIT.aBigBatchGoesInSeveralRequests seed " + seed);
+        exec("CREATE TOPIC dp_big (id INTEGER NOT NULL, payload VARBINARY) WITH (partitions = 2)");
+        Random random = new Random(seed);
+        java.util.zip.CRC32 written = new java.util.zip.CRC32();
+        long requestsBefore = fixture.server().meta().metrics().dataPathRequests.sum();
+        int rows = 2_500;
+        try (Connection c = connect(true); PreparedStatement ps = c.prepareStatement("INSERT INTO dp_big VALUES (?, ?)")) {
+            for (int id = 0; id < rows; id++) {
+                byte[] payload = new byte[8 * 1024];
+                random.nextBytes(payload);
+                written.update(payload);
+                ps.setInt(1, id);
+                ps.setBytes(2, payload);
+                ps.addBatch();
+            }
+            assertThat(ps.executeBatch()).hasSize(rows).containsOnly(1);
+        }
+        assertThat(fixture.server().meta().metrics().dataPathRequests.sum() - requestsBefore)
+                .as("20 MB of incompressible rows in requests of at most 8 MB").isGreaterThanOrEqualTo(3);
+        java.util.zip.CRC32 read = new java.util.zip.CRC32();
+        int count = 0;
+        try (Connection c = connect(false); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, payload FROM dp_big ORDER BY id")) {
+            while (rs.next()) {
+                assertThat(rs.getInt(1)).isEqualTo(count++);
+                read.update(rs.getBytes(2));
+            }
+        }
+        assertThat(count).isEqualTo(rows);
+        assertThat(read.getValue()).isEqualTo(written.getValue());
+    }
 }

@@ -487,6 +487,39 @@ public final class ValueAssignment {
     }
 
     /**
+     * Coerces {@code value} to {@code column} and writes it into {@code writer}'s open row: the same
+     * result and the same errors as {@link #write}({@link #coerce}), without boxing for the common
+     * exact cases (a string into VARCHAR).
+     */
+    public void assign(PartitionedBatchWriter writer, int col, Column column, Object value, String topic, long row) {
+        if (value instanceof String s && column.type() == ColumnType.VARCHAR) {
+            writer.setString(col, toVarchar(s, column, row));
+            return;
+        }
+        write(writer, col, column, coerce(value, column, topic, row));
+    }
+
+    /** Like {@link #assign} for an integral value, without boxing when the column is an integer type. */
+    public void assignLong(PartitionedBatchWriter writer, int col, Column column, long value, String topic, long row) {
+        long min;
+        long max;
+        switch (column.type()) {
+            case TINYINT -> { min = Byte.MIN_VALUE; max = Byte.MAX_VALUE; }
+            case SMALLINT -> { min = Short.MIN_VALUE; max = Short.MAX_VALUE; }
+            case INTEGER -> { min = Integer.MIN_VALUE; max = Integer.MAX_VALUE; }
+            case BIGINT -> { min = Long.MIN_VALUE; max = Long.MAX_VALUE; }
+            default -> {
+                write(writer, col, column, coerce(Long.valueOf(value), column, topic, row));
+                return;
+            }
+        }
+        if (value < min || value > max) {
+            throw AssignmentException.outOfRange(column.name(), sqlName(column), String.valueOf(value), row);
+        }
+        writer.setLong(col, value);
+    }
+
+    /**
      * Writes an output value of {@link #coerce} into column {@code col} of {@code writer}'s open row:
      * the one mapping from internal values to the batch setters, for the server's INSERT path and the
      * driver's data path alike.
