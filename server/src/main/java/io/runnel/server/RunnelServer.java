@@ -4,7 +4,9 @@ import io.runnel.engine.local.EngineConfig;
 import io.runnel.engine.local.LocalEngine;
 import io.runnel.server.config.ServerConfig;
 import io.runnel.server.http.MetricsWriter;
+import io.runnel.server.http.DataPathHandler;
 import io.runnel.server.http.SqlEndpointHandler;
+import io.runnel.sql.datapath.DataPathService;
 import io.runnel.sql.meta.RunnelMeta;
 import io.runnel.storage.log.FlushPolicy;
 import java.time.Clock;
@@ -75,7 +77,8 @@ public final class RunnelServer implements AutoCloseable {
             jetty.addConnector(connector);
             AvaticaProtobufHandler avatica = new AvaticaProtobufHandler(new LocalService(meta));
             avatica.setServer(jetty);
-            jetty.setHandler(new SqlEndpointHandler(avatica, new MetricsWriter(engine, meta), config.maxRequestBytes()));
+            jetty.setHandler(new SqlEndpointHandler(avatica, new MetricsWriter(engine, meta), config.maxRequestBytes(),
+                    new DataPathHandler(new DataPathService(meta, engine))));
             jetty.setStopTimeout(GRACEFUL_STOP_MS);
             jetty.setStopAtShutdown(false);
             jetty.start();

@@ -4,7 +4,7 @@ import io.runnel.engine.Engine;
 import io.runnel.sql.ddl.DdlExecutor;
 import io.runnel.sql.errors.ErrorTranslator;
 import io.runnel.sql.errors.RunnelErrors;
-import io.runnel.sql.insert.InsertExecutor;
+import io.runnel.sql.insert.InsertAction;
 import io.runnel.sql.insert.InsertPlan;
 import io.runnel.sql.insert.InsertPlanner;
 import io.runnel.sql.parser.RunnelParser;
@@ -106,7 +106,7 @@ public final class StatementPreparer {
         if (node instanceof SqlInsert insert) {
             InsertPlan plan = InsertPlanner.plan(session, insert, sql);
             return new Prepared.Update(sql, Meta.StatementType.INSERT, plan.parameters(),
-                    (sets, control) -> InsertExecutor.execute(session, plan, sets, control));
+                    new InsertAction(session, plan));
         }
         SqlKind kind = node.getKind();
         if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {

@@ -210,6 +210,26 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         }
     }
 
+    /**
+     * For the data path ({@code io.runnel.sql.datapath}): the session of connection {@code connectionId},
+     * touching its idle clock as any request does; empty when there is no such connection.
+     */
+    public java.util.Optional<Session> dataPathSession(String connectionId) {
+        ServerConnection c = connections.get(connectionId);
+        if (c == null) {
+            return java.util.Optional.empty();
+        }
+        c.lastUsedMs = clockMs.getAsLong();
+        return java.util.Optional.of(c.session);
+    }
+
+    /** For the data path: what statement {@code statementId} of the connection prepared; empty when unknown or not prepared. */
+    public java.util.Optional<Prepared> dataPathPrepared(String connectionId, int statementId) {
+        ServerConnection c = connections.get(connectionId);
+        ServerStatement s = c == null ? null : c.statements.get(statementId);
+        return java.util.Optional.ofNullable(s == null ? null : s.prepared);
+    }
+
     private ServerConnection connection(String id) {
         ServerConnection c = connections.get(id);
         if (c == null) {
