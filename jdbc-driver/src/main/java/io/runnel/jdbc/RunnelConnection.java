@@ -388,6 +388,16 @@ public final class RunnelConnection extends AvaticaConnection {
         if (super.isClosed()) {
             return;
         }
+        if (autoCommit) {
+            // The server commits group positions on close: tell it how many rows the application read.
+            for (RunnelResultSet rs : groupStreams()) {
+                try {
+                    rs.reportRowsReturned();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(Level.FINE, e, () -> "reporting rows read before close failed");
+                }
+            }
+        }
         closeStatementsLocally();
         try {
             super.close();
