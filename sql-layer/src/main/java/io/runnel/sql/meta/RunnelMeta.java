@@ -92,6 +92,11 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final SqlMetrics metrics = new SqlMetrics();
     private final ScheduledExecutorService reaper;
+    /**
+     * Makes consumer-group member ids unique ({@code connection/statement#n}): a statement executed
+     * again is a new member even while its previous query is still leaving.
+     */
+    private final java.util.concurrent.atomic.AtomicLong memberSequence = new java.util.concurrent.atomic.AtomicLong();
     /** Permits for fetches that may wait for rows; each waiting fetch holds a request thread. */
     private final java.util.concurrent.Semaphore waitingFetches;
 
@@ -434,7 +439,8 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         ZoneId zone = session.zone();
         long pollWaitMs = Math.max(50, Math.min(500, session.fetchWaitMs()));
         GroupCursor cursor = session.group() != null && query.query().streaming()
-                ? new GroupCursor(catalog.groups(), engine, session.group(), c.id + "/" + s.id, session.startEarliest(),
+                ? new GroupCursor(catalog.groups(), engine, session.group(),
+                        c.id + "/" + s.id + "#" + memberSequence.incrementAndGet(), session.startEarliest(),
                         session::autoCommit)
                 : null;
         RunningQuery running = queries.start(c.id, s.id, prepared.sql(), query.query().streaming(), Math.max(0, maxRowCount),
