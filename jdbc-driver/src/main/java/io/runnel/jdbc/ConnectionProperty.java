@@ -34,6 +34,10 @@ public enum ConnectionProperty {
                     + "answers with none and the driver asks again (the server caps it, by default at 20000)."),
     TIMEZONE("timezone", Kind.ZONE, null, true,
             "Session time zone (an ID such as UTC or Europe/Paris) for TIMESTAMP values; default: the JVM's."),
+    START("start", Kind.CHOICE, "latest", true,
+            "Where a consumer group starts reading a partition it has no committed offset for: "
+                    + "earliest (the oldest retained row) or latest (rows written from now on).",
+            "earliest", "latest"),
     SSL("ssl", Kind.BOOLEAN, "false", false,
             "Connect with HTTPS instead of HTTP.",
             "true", "false"),

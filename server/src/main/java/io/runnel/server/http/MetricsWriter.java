@@ -45,6 +45,9 @@ public final class MetricsWriter {
         counter(out, "runnel_connections_opened_total", "Client connections opened.", m.connectionsOpened.sum());
         counter(out, "runnel_connections_expired_total", "Client connections closed for being idle.",
                 m.connectionsExpired.sum());
+        counter(out, "runnel_group_sessions_expired_total",
+                "Consumer-group members removed for making no request within group_session_timeout_ms.",
+                m.groupSessionsExpired.sum());
         gauge(out, "runnel_connections", "Open client connections.", meta.connectionCount());
         header(out, "runnel_running_queries", "Queries running now, by kind.", "gauge");
         int streaming = meta.queries().streamingCount();

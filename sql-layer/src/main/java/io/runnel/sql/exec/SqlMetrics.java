@@ -27,6 +27,8 @@ public final class SqlMetrics {
     public final LongAdder connectionsOpened = new LongAdder();
     /** Connections closed because they were idle too long. */
     public final LongAdder connectionsExpired = new LongAdder();
+    /** Consumer-group members removed because their connection made no request within the group session timeout. */
+    public final LongAdder groupSessionsExpired = new LongAdder();
 
     public void error(String sqlState) {
         if (sqlState.startsWith("42")) {

@@ -91,8 +91,15 @@ public final class StatementPreparer {
             return ddl(sql, Meta.StatementType.OTHER_DDL,
                     () -> DdlExecutor.cancelQuery(session.queries(), cancel, session.connectionId()));
         }
-        if (node instanceof SqlAlterConsumerGroupResetOffsets) {
-            throw RunnelErrors.consumerGroupsNotSupported(node.getParserPosition());
+        if (node instanceof SqlAlterConsumerGroupResetOffsets reset) {
+            reset.validateDefinition();
+            return new Prepared.Update(sql, Meta.StatementType.OTHER_DDL, List.of(), (sets, control) -> {
+                long[] counts = new long[Math.max(1, sets.size())];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = DdlExecutor.resetOffsets(engine, session.catalog().groups(), reset);
+                }
+                return counts;
+            });
         }
         if (node instanceof SqlShowTopics show) {
             return new Prepared.Rows(sql, DdlExecutor.showTopicsColumns(), () -> DdlExecutor.showTopics(engine, show));
