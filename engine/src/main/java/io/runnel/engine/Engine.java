@@ -46,6 +46,21 @@ public interface Engine extends AutoCloseable {
      */
     TopicInfo addColumn(String topic, Column column);
 
+    /**
+     * Creates a broker-internal topic (name starting {@code __}, such as the committed offsets of
+     * consumer groups): hidden from {@link #topics()}, found by {@link #topic(String)}, otherwise an
+     * ordinary topic, replicated like any other. Users cannot create such names with
+     * {@link #createTopic}.
+     *
+     * <p>The default refuses (0A000): an engine that hosts consumer groups overrides it.
+     *
+     * @return the new topic, or the existing one when {@code ifNotExists} and it already exists
+     */
+    default TopicInfo createInternalTopic(TopicSpec spec, boolean ifNotExists) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED,
+                "this engine cannot create internal topic " + spec.name());
+    }
+
     /** Drops a topic and deletes its data. 42P01 when it does not exist and not {@code ifExists}. */
     void dropTopic(String topic, boolean ifExists);
 

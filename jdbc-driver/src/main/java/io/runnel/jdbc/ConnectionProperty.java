@@ -34,6 +34,10 @@ public enum ConnectionProperty {
                     + "answers with none and the driver asks again (the server caps it, by default at 20000)."),
     TIMEZONE("timezone", Kind.ZONE, null, true,
             "Session time zone (an ID such as UTC or Europe/Paris) for TIMESTAMP values; default: the JVM's."),
+    START("start", Kind.CHOICE, "latest", true,
+            "Where a consumer group starts reading a partition it has no committed offset for: "
+                    + "earliest (the oldest retained row) or latest (rows written from now on).",
+            "earliest", "latest"),
     SSL("ssl", Kind.BOOLEAN, "false", false,
             "Connect with HTTPS instead of HTTP.",
             "true", "false"),
@@ -49,7 +53,11 @@ public enum ConnectionProperty {
             "How long to wait for the server's answer to one request (0 = forever); must exceed "
                     + "fetch_wait_ms by at least 1000. Connection.setNetworkTimeout overrides it."),
     FETCH_SIZE("fetch_size", Kind.POSITIVE_INT, "1000", false,
-            "Rows per fetch request; the default of Statement.setFetchSize.");
+            "Rows per fetch request; the default of Statement.setFetchSize."),
+    DATA_PATH("data_path", Kind.BOOLEAN, "true", false,
+            "executeBatch of a prepared INSERT ... VALUES (?, ...) builds and compresses the batches in the driver "
+                    + "and sends them to the broker as they are stored (true), or sends Avatica parameter rows (false).",
+            "true", "false");
 
     /** How a property's value is checked. */
     enum Kind { STRING, BOOLEAN, POSITIVE_INT, NON_NEGATIVE_INT, CHOICE, ZONE, PATH }

@@ -82,6 +82,11 @@ record ConnectionSettings(DriverUrl url, Map<ConnectionProperty, String> values)
         return url.hosts();
     }
 
+    /** Whether prepared INSERT batches take the data path (design note 0008). */
+    public boolean dataPath() {
+        return Boolean.parseBoolean(get(ConnectionProperty.DATA_PATH).orElseThrow());
+    }
+
     public boolean ssl() {
         return Boolean.parseBoolean(get(ConnectionProperty.SSL).orElseThrow());
     }

@@ -116,6 +116,14 @@ final class FrameRows implements Iterator<Object> {
         return rows.next();
     }
 
+    /**
+     * Drops the rows received but not yet returned: after a rollback of a consumer group's positions
+     * the server sends them again from the committed positions.
+     */
+    void discardBuffered() {
+        rows = Collections.emptyIterator();
+    }
+
     /** Whether the server sent its last frame (rows may remain locally). */
     boolean serverDone() {
         return done;

@@ -110,7 +110,16 @@ final class HttpTransport {
      * @param timeoutMs how long to wait for the response headers; 0 = no limit
      */
     CompletableFuture<HttpResponse<byte[]>> post(byte[] body, long timeoutMs) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        return post(uri, body, timeoutMs);
+    }
+
+    /** Like {@link #post(byte[], long)}, to {@code path} of the server (the data path's endpoints). */
+    CompletableFuture<HttpResponse<byte[]>> post(String path, byte[] body, long timeoutMs) {
+        return post(uri.resolve(path), body, timeoutMs);
+    }
+
+    private CompletableFuture<HttpResponse<byte[]>> post(URI target, byte[] body, long timeoutMs) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Content-Type", "application/octet-stream");
         if (timeoutMs > 0) {

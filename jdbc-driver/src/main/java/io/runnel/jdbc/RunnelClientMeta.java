@@ -322,6 +322,17 @@ final class RunnelClientMeta extends MetaImpl {
     }
 
     /**
+     * One data-path exchange (design note 0008) for statement {@code h}: the statement's query
+     * control applies (cancel and timeout end the wait), failures are 08xxx {@link SQLException}s in an
+     * {@link UncheckedSqlException}.
+     */
+    byte[] dataPath(StatementHandle h, String path, byte[] body) {
+        try (CallScope ignored = CallScope.enter(queryOf(h), 0)) {
+            return service().exchange(path, body);
+        }
+    }
+
+    /**
      * Avatica 1.28's protobuf {@code ExecuteBatchResponse} does not carry {@code missingStatement}:
      * a server without the statement answers with no update counts. A non-empty batch always
      * has counts, so none means the statement is missing (nothing was executed).

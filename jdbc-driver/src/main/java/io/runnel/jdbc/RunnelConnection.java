@@ -141,10 +141,41 @@ public final class RunnelConnection extends AvaticaConnection {
 
     // ---- transactions ----
 
+    /**
+     * The open results of this connection's statements that read with its consumer group: their
+     * positions follow {@link #commit()} and {@link #rollback()}.
+     */
+    private List<RunnelResultSet> groupStreams() {
+        List<RunnelResultSet> list = new ArrayList<>();
+        if (settings().get(ConnectionProperty.GROUP).isEmpty()) {
+            return list;
+        }
+        for (AvaticaStatement statement : new ArrayList<>(statementMap.values())) {
+            try {
+                if (statement.getResultSet() instanceof RunnelResultSet rs && !rs.isClosed() && rs.isGroupStream()) {
+                    list.add(rs);
+                }
+            } catch (SQLException e) {
+                // a closed statement has no stream
+            }
+        }
+        return list;
+    }
+
     /** Sent to the server with the next request; consumer-group offsets follow transactions (DESIGN.md §4). */
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         try {
+            if (autoCommit && !this.autoCommit) {
+                // JDBC: switching auto-commit on commits, now (the setting itself reaches the server later).
+                List<RunnelResultSet> streams = groupStreams();
+                for (RunnelResultSet rs : streams) {
+                    rs.reportRowsReturned();
+                }
+                if (!streams.isEmpty()) {
+                    super.commit();
+                }
+            }
             super.setAutoCommit(autoCommit);
             this.autoCommit = autoCommit;
         } catch (SQLException | RuntimeException e) {
@@ -165,6 +196,9 @@ public final class RunnelConnection extends AvaticaConnection {
             throw DriverErrors.notInAutoCommit("commit");
         }
         try {
+            for (RunnelResultSet rs : groupStreams()) {
+                rs.reportRowsReturned();
+            }
             super.commit();
         } catch (SQLException | RuntimeException e) {
             throw DriverErrors.translate(e);
@@ -179,6 +213,9 @@ public final class RunnelConnection extends AvaticaConnection {
         }
         try {
             super.rollback();
+            for (RunnelResultSet rs : groupStreams()) {
+                rs.discardBufferedRows();
+            }
         } catch (SQLException | RuntimeException e) {
             throw DriverErrors.translate(e);
         }
@@ -350,6 +387,16 @@ public final class RunnelConnection extends AvaticaConnection {
     public void close() throws SQLException {
         if (super.isClosed()) {
             return;
+        }
+        if (autoCommit) {
+            // The server commits group positions on close: tell it how many rows the application read.
+            for (RunnelResultSet rs : groupStreams()) {
+                try {
+                    rs.reportRowsReturned();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(Level.FINE, e, () -> "reporting rows read before close failed");
+                }
+            }
         }
         closeStatementsLocally();
         try {

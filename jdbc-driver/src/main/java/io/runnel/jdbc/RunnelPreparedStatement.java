@@ -2,6 +2,7 @@ package io.runnel.jdbc;
 
 import java.io.InputStream;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.sql.NClob;
 import java.sql.ResultSet;
 import java.sql.RowId;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.AvaticaResultSet;
+import org.apache.calcite.avatica.AvaticaSite;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.TypedValue;
@@ -26,11 +28,124 @@ import org.apache.calcite.avatica.remote.TypedValue;
 public final class RunnelPreparedStatement extends AvaticaPreparedStatement implements ManagedStatement {
     private final QueryLifecycle lifecycle = new QueryLifecycle(this);
     private final String sql;
+    /** The Arrow data path of an INSERT (design note 0008), or null; owner thread, closed by {@link #close()}. */
+    private final DataPathInsert dataPath;
+    /** Unboxed parameter values while the data path is active, or null; owner thread. */
+    private final FastParameters fast;
 
     RunnelPreparedStatement(RunnelConnection connection, Meta.StatementHandle h, Meta.Signature signature,
             int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
         this.sql = signature.sql;
+        // Avatica's prepare response carries no statement type: any statement with parameters and no
+        // result columns may be an INSERT; the server says at the first addBatch (one round trip).
+        this.dataPath = connection.settings().dataPath() && signature.columns.isEmpty()
+                && !signature.parameters.isEmpty()
+                ? new DataPathInsert((path, body) -> connection.clientMeta().dataPath(handle, path, body))
+                : null;
+        this.fast = dataPath == null ? null : new FastParameters(signature.parameters.size());
+    }
+
+    // ---- unboxed setters for the data path (Avatica's setters build a TypedValue per value) ----
+
+    private boolean fastPath(int parameterIndex) throws SQLException {
+        if (fast == null || dataPath.mode() != DataPathInsert.Mode.ACTIVE
+                || parameterIndex < 1 || parameterIndex > slots.length) {
+            return false;
+        }
+        checkOpen();
+        return true;
+    }
+
+    /** Every Avatica setter goes through its site: a parameter set that way is no longer held unboxed. */
+    @Override
+    protected AvaticaSite getSite(int param) throws SQLException {
+        if (fast != null) {
+            fast.clear(param - 1);
+        }
+        return super.getSite(param);
+    }
+
+    /** Moves unboxed values into Avatica's slots, for anything but a data-path addBatch. */
+    private void materialize() throws SQLException {
+        if (fast == null || !fast.any()) {
+            return;
+        }
+        for (int i = 0; i < slots.length; i++) {
+            int kind = fast.kind(i);
+            if (kind == FastParameters.LONG) {
+                super.setLong(i + 1, fast.longValue(i));
+            } else if (kind == FastParameters.OBJECT) {
+                Object v = fast.objectValue(i);
+                if (v instanceof String str) {
+                    super.setString(i + 1, str);
+                } else {
+                    super.setBigDecimal(i + 1, (BigDecimal) v);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void setLong(int parameterIndex, long x) throws SQLException {
+        if (fastPath(parameterIndex)) {
+            fast.setLong(parameterIndex - 1, x);
+        } else {
+            super.setLong(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setInt(int parameterIndex, int x) throws SQLException {
+        if (fastPath(parameterIndex)) {
+            fast.setLong(parameterIndex - 1, x);
+        } else {
+            super.setInt(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setShort(int parameterIndex, short x) throws SQLException {
+        if (fastPath(parameterIndex)) {
+            fast.setLong(parameterIndex - 1, x);
+        } else {
+            super.setShort(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setByte(int parameterIndex, byte x) throws SQLException {
+        if (fastPath(parameterIndex)) {
+            fast.setLong(parameterIndex - 1, x);
+        } else {
+            super.setByte(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setString(int parameterIndex, String x) throws SQLException {
+        if (x != null && fastPath(parameterIndex)) {
+            fast.setObject(parameterIndex - 1, x);
+        } else {
+            super.setString(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
+        if (x != null && fastPath(parameterIndex)) {
+            fast.setObject(parameterIndex - 1, x);
+        } else {
+            super.setBigDecimal(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        if (fast != null) {
+            fast.clearAll();
+        }
+        super.clearParameters();
     }
 
     @Override
@@ -57,6 +172,7 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
 
     private <T> T run(Execution<T> execution, boolean producesResultSet) throws SQLException {
         checkOpen();
+        materialize();
         QueryControl query = beforeExecute();
         T result;
         try {
@@ -96,8 +212,54 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
         return run(super::executeLargeUpdate, false);
     }
 
+    /**
+     * On the data path, the row goes into the statement's Arrow batches at once (coerced by the
+     * server's rules; a bad value fails the next {@code executeBatch}); otherwise Avatica keeps it.
+     */
+    @Override
+    public void addBatch() throws SQLException {
+        checkOpen();
+        if (dataPath != null && parameterValueBatch.isEmpty()) {
+            try {
+                dataPath.ensurePlan(connection.handle.id, handle.id);
+            } catch (SQLException | RuntimeException e) {
+                throw DriverErrors.translate(e);
+            }
+            if (dataPath.mode() == DataPathInsert.Mode.ACTIVE) {
+                dataPath.add(getParameterValues(), fast);
+                return;
+            }
+        }
+        materialize();
+        super.addBatch();
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        if (dataPath != null) {
+            dataPath.clear();
+        }
+        super.clearBatch();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] counts = executeLargeBatch();
+        int[] ints = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            ints[i] = (int) Math.min(Integer.MAX_VALUE, counts[i]);
+        }
+        return ints;
+    }
+
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        if (dataPath != null && dataPath.rowCount() > 0) {
+            return run(() -> dataPath.execute(connection.handle.id, handle, () -> {
+                prepareAgain();
+                return handle;
+            }), false);
+        }
         // Avatica clears the batch even when the execute fails: keep it for the retry.
         List<List<TypedValue>> batch = new ArrayList<>(parameterValueBatch);
         return run(() -> {
@@ -144,6 +306,9 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
             throw DriverErrors.parameterCountChanged(sql, slots.length, fresh.signature.parameters.size());
         }
         connection.statementMap.remove(handle.id);
+        if (dataPath != null) {
+            dataPath.planInvalidated();
+        }
         handle = fresh;
         connection.statementMap.put(fresh.id, this);
         setSignature(fresh.signature);
@@ -167,6 +332,9 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
 
     @Override
     public void close() throws SQLException {
+        if (dataPath != null) {
+            dataPath.close();
+        }
         lifecycle.statementClosing();
         try {
             synchronized (this) {

@@ -27,6 +27,8 @@ public final class RunnelResultSet extends AvaticaResultSet {
     /** The query whose rows these are; set by {@link #execute()}. */
     private QueryControl query;
     private long delivered;
+    /** The lazy rows of a result that was not complete in its first frame; null otherwise. */
+    private FrameRows frames;
 
     RunnelResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
             ResultSetMetaData resultSetMetaData, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
@@ -51,9 +53,10 @@ public final class RunnelResultSet extends AvaticaResultSet {
             rows = firstFrame.rows;
         } else {
             RunnelClientMeta meta = ((RunnelConnection) statement.connection).clientMeta();
-            FrameRows frames = FrameRows.of(firstFrame,
+            FrameRows lazy = FrameRows.of(firstFrame,
                     (offset, count) -> meta.fetchFrame(statement.handle, offset, count), current, this::rowsPerFetch);
-            rows = () -> frames;
+            frames = lazy;
+            rows = () -> lazy;
         }
         Cursor cursor = MetaImpl.createCursor(signature.cursorFactory, rows);
         return execute2(cursor, columnMetaDataList);
@@ -117,11 +120,52 @@ public final class RunnelResultSet extends AvaticaResultSet {
         return more;
     }
 
+    /**
+     * Whether this result is a query the server still runs with a consumer group: its positions
+     * follow the connection's commit and rollback.
+     */
+    boolean isGroupStream() {
+        QueryControl current = query;
+        return frames != null && current != null && current.isRunning()
+                && ((RunnelConnection) statement.connection).settings().get(ConnectionProperty.GROUP).isPresent();
+    }
+
+    /**
+     * Tells the server how many rows {@link #next()} returned (Avatica's syncResults, whose offset is
+     * the row count): a commit then commits the positions of exactly those rows, not of rows still
+     * buffered here. Only for group streams; best-effort on close.
+     */
+    void reportRowsReturned() throws SQLException {
+        if (!isGroupStream()) {
+            return;
+        }
+        RunnelClientMeta meta = ((RunnelConnection) statement.connection).clientMeta();
+        try {
+            meta.syncResults(statement.handle, new org.apache.calcite.avatica.QueryState(""), delivered);
+        } catch (org.apache.calcite.avatica.NoSuchStatementException e) {
+            throw DriverErrors.translate(e);
+        }
+    }
+
+    /** After a rollback: the server sends rows again from the committed positions; drop the buffered ones. */
+    void discardBufferedRows() {
+        if (isGroupStream()) {
+            frames.discardBuffered();
+        }
+    }
+
     /** Ends a query the server still runs, and closes; may be called from any thread. */
     @Override
     public void close() {
         if (closed()) {
             return;
+        }
+        if (isGroupStream()) {
+            try {
+                reportRowsReturned(); // so that a commit on close commits only what the application read
+            } catch (SQLException | RuntimeException e) {
+                // the close below still ends the query; the server then commits what it delivered
+            }
         }
         endQuery(QueryControl.Outcome.RESULT_SET_CLOSED, QueryLifecycle.ServerClose.NOW);
         super.close();

@@ -74,6 +74,26 @@ final class RunnelService extends ProtobufService {
     }
 
     /**
+     * Posts a data-path message to {@code path} (design note 0008) and returns the response body,
+     * waiting, aborting and classifying failures exactly as {@link #_apply} does for Avatica requests.
+     */
+    byte[] exchange(String path, byte[] body) {
+        CallScope scope = CallScope.current();
+        QueryControl query = scope == null ? null : scope.query();
+        if (query != null && query.outcome().aborts) {
+            throw new UncheckedSqlException(query.abortException());
+        }
+        long timeoutMs = scope != null && scope.timeoutMs() > 0 ? scope.timeoutMs() : requestTimeoutMs.getAsLong();
+        String timeoutSetting = scope != null ? scope.timeoutSetting() : CallScope.CONNECTION_TIMEOUT_SETTING;
+        HttpResponse<byte[]> response = await(transport.post(path, body, timeoutMs), query, timeoutMs, timeoutSetting);
+        try {
+            return transport.body(response);
+        } catch (SQLException e) {
+            throw new UncheckedSqlException(e);
+        }
+    }
+
+    /**
      * Sends {@code request} without waiting for the answer; a failure is only logged (at FINE).
      * For closeStatement from the timer thread, or after a request was abandoned.
      */

@@ -6,7 +6,9 @@ import io.runnel.replication.ClusterBroker;
 import io.runnel.replication.ClusterConfig;
 import io.runnel.server.config.ServerConfig;
 import io.runnel.server.http.MetricsWriter;
+import io.runnel.server.http.DataPathHandler;
 import io.runnel.server.http.SqlEndpointHandler;
+import io.runnel.sql.datapath.DataPathService;
 import io.runnel.sql.meta.RunnelMeta;
 import io.runnel.storage.log.FlushPolicy;
 import java.time.Clock;
@@ -92,7 +94,8 @@ public final class RunnelServer implements AutoCloseable {
             meta = new RunnelMeta(engine, config.sql(), System::currentTimeMillis);
             AvaticaProtobufHandler avatica = new AvaticaProtobufHandler(new LocalService(meta));
             avatica.setServer(jetty);
-            jetty.setHandler(new SqlEndpointHandler(avatica, new MetricsWriter(engine, meta), config.maxRequestBytes()));
+            jetty.setHandler(new SqlEndpointHandler(avatica, new MetricsWriter(engine, meta), config.maxRequestBytes(),
+                    new DataPathHandler(new DataPathService(meta, engine))));
             jetty.setStopTimeout(GRACEFUL_STOP_MS);
             jetty.setStopAtShutdown(false);
             jetty.start();

@@ -124,7 +124,8 @@ class ErrorsIT {
                 .hasMessageContaining("EMIT FINAL");
         fails("SELECT COUNT(*) FROM t EMIT CHANGES", "0A000");
         fails("SELECT * FROM t a JOIN t b ON a.id = b.id EMIT CHANGES", "0A000");
-        fails("ALTER CONSUMER GROUP g RESET OFFSETS FOR TOPIC t TO EARLIEST", "0A000");
+        fails("ALTER CONSUMER GROUP g RESET OFFSETS FOR TOPIC t TO EARLIEST", "42704")
+                .hasMessageContaining("consumer group g does not exist");
         fails("INSERT INTO sys.topics VALUES (1)", "42809");
         fails("SELECT * FROM sys.queries EMIT CHANGES", "0A000");
     }

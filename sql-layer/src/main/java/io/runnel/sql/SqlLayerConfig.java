@@ -23,6 +23,9 @@ package io.runnel.sql;
  * @param maxFetchRows most rows one fetch returns, whatever the client asks
  * @param maxWaitingFetches fetches of unbounded queries waiting for rows at once (each holds a request
  *     thread); one more fails with 53000 instead of exhausting the server's threads
+ * @param groupSessionTimeoutMs a consumer-group member whose connection made no request for this long
+ *     (and has none in progress) is removed from its group: its streaming queries with a group are
+ *     cancelled and their partitions move to the other members
  */
 public record SqlLayerConfig(
         long fetchWaitMs,
@@ -36,10 +39,11 @@ public record SqlLayerConfig(
         long maxInsertBytes,
         long produceTimeoutMs,
         int maxFetchRows,
-        int maxWaitingFetches) {
+        int maxWaitingFetches,
+        long groupSessionTimeoutMs) {
 
     public static final SqlLayerConfig DEFAULTS = new SqlLayerConfig(
-            1_000, 20_000, 1_000, 10_000, 1_000, 600_000, 4_000_000, 1_000_000, 256L << 20, 30_000, 10_000, 512);
+            1_000, 20_000, 1_000, 10_000, 1_000, 600_000, 4_000_000, 1_000_000, 256L << 20, 30_000, 10_000, 512, 10_000);
 
     public SqlLayerConfig {
         positive("fetch_wait_ms", fetchWaitMs + 1);
@@ -54,6 +58,7 @@ public record SqlLayerConfig(
         positive("produce_timeout_ms", produceTimeoutMs);
         positive("max_fetch_rows", maxFetchRows);
         positive("max_waiting_fetches", maxWaitingFetches);
+        positive("group_session_timeout_ms", groupSessionTimeoutMs);
     }
 
     private static void positive(String key, long value) {
@@ -64,36 +69,49 @@ public record SqlLayerConfig(
 
     public SqlLayerConfig withMaxStreamingQueries(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, v, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withMaxConnections(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, v,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withConnectionIdleTimeoutMs(long v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                v, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                v, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withMaxStatementChars(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, v, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, v, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withMaxInsertRows(long v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, v, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, maxStatementChars, v, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withStreamingQueueRows(int v) {
         return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, v, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
     }
 
     public SqlLayerConfig withFetchWaitMs(long v) {
         return new SqlLayerConfig(v, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
-                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches);
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows, maxWaitingFetches,
+                groupSessionTimeoutMs);
+    }
+
+    public SqlLayerConfig withGroupSessionTimeoutMs(long v) {
+        return new SqlLayerConfig(fetchWaitMs, maxFetchWaitMs, maxStreamingQueries, streamingQueueRows, maxConnections,
+                connectionIdleTimeoutMs, maxStatementChars, maxInsertRows, maxInsertBytes, produceTimeoutMs, maxFetchRows,
+                maxWaitingFetches, v);
     }
 }

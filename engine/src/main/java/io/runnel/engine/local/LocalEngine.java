@@ -738,6 +738,7 @@ public final class LocalEngine implements Engine {
      * Creates a broker-internal topic (name starting {@code __}): hidden from {@link #topics()}, found
      * by {@link #topic(String)}, otherwise an ordinary topic (committed group offsets live in one).
      */
+    @Override
     public TopicInfo createInternalTopic(TopicSpec spec, boolean ifNotExists) {
         return create(spec, ifNotExists, true);
     }

@@ -89,6 +89,7 @@ public final class ConfigLoader {
         m.put("max_insert_rows", Long.toString(sql.maxInsertRows()));
         m.put("max_insert_bytes", Long.toString(sql.maxInsertBytes()));
         m.put("produce_timeout_ms", Long.toString(sql.produceTimeoutMs()));
+        m.put("group_session_timeout_ms", Long.toString(sql.groupSessionTimeoutMs()));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -146,7 +147,8 @@ public final class ConfigLoader {
                     v.intIn("max_connections", 1, 1_000_000), v.longIn("connection_idle_timeout_ms", 100, Long.MAX_VALUE),
                     v.intIn("max_statement_chars", 1, Integer.MAX_VALUE), v.longIn("max_insert_rows", 1, Long.MAX_VALUE),
                     v.longIn("max_insert_bytes", 1, Long.MAX_VALUE), v.longIn("produce_timeout_ms", 1, Long.MAX_VALUE),
-                    v.intIn("max_fetch_rows", 1, 1_000_000), v.intIn("max_waiting_fetches", 1, 100_000));
+                    v.intIn("max_fetch_rows", 1, 1_000_000), v.intIn("max_waiting_fetches", 1, 100_000),
+                    v.longIn("group_session_timeout_ms", 100, 3_600_000));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

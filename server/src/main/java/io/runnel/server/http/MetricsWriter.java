@@ -33,6 +33,10 @@ public final class MetricsWriter {
         counter(out, "runnel_produced_bytes_total", "Bytes of batches written by INSERT statements and batches.",
                 m.producedBytes.sum());
         counter(out, "runnel_fetched_rows_total", "Rows returned to clients.", m.fetchedRows.sum());
+        counter(out, "runnel_data_path_rows_total", "Rows written through the driver's data path (client-built batches).",
+                m.dataPathRows.sum());
+        counter(out, "runnel_data_path_requests_total", "Produce requests of the driver's data path.",
+                m.dataPathRequests.sum());
         counter(out, "runnel_statements_total", "Statements executed.", m.statements.sum());
         header(out, "runnel_statement_errors_total", "Statements that failed, by SQLSTATE class.", "counter");
         sample(out, "runnel_statement_errors_total", "class=\"syntax_or_access\"", m.syntaxErrors.sum());
@@ -41,6 +45,9 @@ public final class MetricsWriter {
         counter(out, "runnel_connections_opened_total", "Client connections opened.", m.connectionsOpened.sum());
         counter(out, "runnel_connections_expired_total", "Client connections closed for being idle.",
                 m.connectionsExpired.sum());
+        counter(out, "runnel_group_sessions_expired_total",
+                "Consumer-group members removed for making no request within group_session_timeout_ms.",
+                m.groupSessionsExpired.sum());
         gauge(out, "runnel_connections", "Open client connections.", meta.connectionCount());
         header(out, "runnel_running_queries", "Queries running now, by kind.", "gauge");
         int streaming = meta.queries().streamingCount();

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /**
  * The one HTTP endpoint of the SQL port: {@code GET /metrics} answers with the Prometheus text;
+ * {@code POST /runnel/v1/...} is the driver's data path ({@link DataPathHandler}, design note 0008);
  * everything else is Avatica's protobuf protocol (design note 0003 §1). A request body larger than
  * {@code max_request_bytes} is refused before it is read, with an Avatica error (SQLSTATE 54000) that
  * the client raises as an {@code SQLException}.
@@ -26,12 +27,20 @@ public final class SqlEndpointHandler extends AbstractHandler {
     private final AvaticaProtobufHandler avatica;
     private final MetricsWriter metrics;
     private final long maxRequestBytes;
+    private final DataPathHandler dataPath;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
     public SqlEndpointHandler(AvaticaProtobufHandler avatica, MetricsWriter metrics, long maxRequestBytes) {
+        this(avatica, metrics, maxRequestBytes, null);
+    }
+
+    /** @param dataPath the driver's data path ({@code /runnel/v1/...}), or null to serve Avatica only */
+    public SqlEndpointHandler(AvaticaProtobufHandler avatica, MetricsWriter metrics, long maxRequestBytes,
+            DataPathHandler dataPath) {
         this.avatica = avatica;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
+        this.dataPath = dataPath;
     }
 
     @Override
@@ -62,6 +71,10 @@ public final class SqlEndpointHandler extends AbstractHandler {
             response.setContentType("application/octet-stream;charset=utf-8");
             response.getOutputStream().write(body);
             baseRequest.setHandled(true);
+            return;
+        }
+        if (dataPath != null && DataPathHandler.handles(target)) {
+            dataPath.handle(target, baseRequest, request, response, maxRequestBytes);
             return;
         }
         avatica.handle(target, baseRequest, request, response);

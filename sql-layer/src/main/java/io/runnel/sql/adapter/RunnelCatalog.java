@@ -1,5 +1,8 @@
 package io.runnel.sql.adapter;
 
+import io.runnel.engine.group.GroupCoordinator;
+import io.runnel.engine.group.OffsetStoreConfig;
+import java.time.Clock;
 import io.runnel.engine.Engine;
 import io.runnel.sql.adapter.sys.SysSchema;
 import io.runnel.sql.exec.QueryInfo;
@@ -20,10 +23,13 @@ public final class RunnelCatalog {
     private final SysSchema sys;
     private final CalciteSchema boundedRoot;
     private final CalciteSchema streamingRoot;
+    /** Opened on first use (it creates and replays the internal offsets topic); guarded by {@code this}. */
+    private GroupCoordinator groups;
+    private boolean closed;
 
     public RunnelCatalog(Engine engine, Supplier<List<QueryInfo>> runningQueries) {
         this.engine = engine;
-        this.sys = new SysSchema(engine, runningQueries);
+        this.sys = new SysSchema(engine, runningQueries, this::groups);
         this.boundedRoot = root(new TopicSchema(engine, TopicSchema.Modality.BOUNDED));
         this.streamingRoot = root(new TopicSchema(engine, TopicSchema.Modality.STREAMING));
     }
@@ -41,6 +47,31 @@ public final class RunnelCatalog {
 
     public SysSchema sys() {
         return sys;
+    }
+
+    /**
+     * The broker's consumer-group coordinator, opened on first use: the first statement that needs it
+     * creates (or replays) the internal topic of committed offsets.
+     *
+     * @throws io.runnel.engine.EngineException when the engine cannot host consumer groups
+     */
+    public synchronized GroupCoordinator groups() {
+        if (closed) {
+            throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.QUERY_CANCELED,
+                    "the server is stopping: consumer groups are closed");
+        }
+        if (groups == null) {
+            groups = GroupCoordinator.open(engine, OffsetStoreConfig.DEFAULTS, Clock.systemUTC());
+        }
+        return groups;
+    }
+
+    /** Stops the coordinator if it was opened. */
+    public synchronized void closeGroups() {
+        closed = true;
+        if (groups != null) {
+            groups.close();
+        }
     }
 
     /** The root schema for statements of the given modality. */

@@ -2,7 +2,10 @@ package io.runnel.sql.ddl;
 
 import io.runnel.engine.Engine;
 import io.runnel.engine.TopicInfo;
+import io.runnel.engine.PartitionStatus;
 import io.runnel.engine.TopicSpec;
+import io.runnel.engine.group.GroupCoordinator;
+import io.runnel.sql.parser.ddl.SqlAlterConsumerGroupResetOffsets;
 import io.runnel.sql.adapter.SystemColumn;
 import io.runnel.sql.adapter.TopicSchema;
 import io.runnel.sql.adapter.sys.SysSchema;
@@ -35,7 +38,8 @@ import org.apache.calcite.sql.SqlIdentifier;
 
 /**
  * Runs Runnel's own statements against the {@link Engine} (design note 0003 §1): topic DDL,
- * {@code SHOW TOPICS}, {@code DESCRIBE}, {@code CANCEL QUERY}.
+ * {@code SHOW TOPICS}, {@code DESCRIBE}, {@code CANCEL QUERY}, {@code ALTER CONSUMER GROUP ... RESET OFFSETS}.
+ * Internal topics ({@code __consumer_offsets}) cannot be altered or dropped (42501).
  *
  * <p>Stateless and thread-safe.
  */
@@ -62,7 +66,55 @@ public final class DdlExecutor {
     }
 
     public static void dropTopic(Engine engine, SqlDropTopic node) {
-        engine.dropTopic(node.getName().getSimple(), node.isIfExists());
+        String name = node.getName().getSimple();
+        if (engine.topic(name).filter(TopicInfo::internal).isPresent()) {
+            throw RunnelErrors.internalTopic(name, "DROP TOPIC of", node.getName().getParserPosition());
+        }
+        engine.dropTopic(name, node.isIfExists());
+    }
+
+    /**
+     * {@code ALTER CONSUMER GROUP g RESET OFFSETS FOR TOPIC t [PARTITION n] TO ...}: sets the group's
+     * committed offsets (earliest: log start; latest: high watermark; a timestamp: the first offset at
+     * or after it; an offset: clamped into [log start, high watermark], as Kafka's tool does).
+     *
+     * @return the number of partitions reset
+     * @throws io.runnel.sql.errors.RunnelSqlException 42P01 unknown topic; 22023 unknown partition;
+     *     42704 unknown group; 55006 the group has active members
+     */
+    public static long resetOffsets(Engine engine, GroupCoordinator groups, SqlAlterConsumerGroupResetOffsets node) {
+        node.validateDefinition();
+        String group = node.getGroup().getSimple();
+        String name = node.getTopic().getSimple();
+        TopicInfo topic = engine.topic(name).filter(t -> !t.internal())
+                .orElseThrow(() -> RunnelErrors.unknownTopic(name, node.getTopic().getParserPosition()));
+        List<Integer> partitions = new ArrayList<>();
+        if (node.getPartition().isPresent()) {
+            int p = node.getPartition().getAsInt();
+            if (p >= topic.partitions()) {
+                throw RunnelErrors.unknownPartition(p, topic.name(), topic.partitions(), node.getParserPosition());
+            }
+            partitions.add(p);
+        } else {
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(p);
+            }
+        }
+        List<PartitionStatus> status = engine.partitionStatus(topic.name());
+        Map<Integer, Long> next = new java.util.TreeMap<>();
+        for (int p : partitions) {
+            PartitionStatus s = status.get(p);
+            long offset = switch (node.getTarget()) {
+                case EARLIEST -> s.logStartOffset();
+                case LATEST -> s.highWatermark();
+                case TIMESTAMP -> engine.offsetForTimestamp(topic.name(), p,
+                        node.getTimestamp().orElseThrow().getMillisSinceEpoch());
+                case OFFSET -> Math.max(s.logStartOffset(), Math.min(s.highWatermark(), node.getOffset().orElseThrow()));
+            };
+            next.put(p, Math.max(s.logStartOffset(), Math.min(s.highWatermark(), offset)));
+        }
+        groups.resetOffsets(group, topic, next);
+        return partitions.size();
     }
 
     /** Cancels the query; 42704 when no such query runs. */
@@ -76,6 +128,9 @@ public final class DdlExecutor {
 
     private static String topicName(Engine engine, SqlIdentifier id) {
         String name = id.getSimple();
+        if (engine.topic(name).filter(TopicInfo::internal).isPresent()) {
+            throw RunnelErrors.internalTopic(name, "ALTER TOPIC of", id.getParserPosition());
+        }
         return engine.topic(name).filter(t -> !t.internal()).map(TopicInfo::name)
                 .orElseThrow(() -> RunnelErrors.unknownTopic(name, id.getParserPosition()));
     }

@@ -70,9 +70,16 @@ public final class RunnelErrors {
                 "EMIT FINAL is not supported yet: Runnel has no streaming window operator; use EMIT CHANGES"), null);
     }
 
-    public static RunnelSqlException consumerGroupsNotSupported(SqlParserPos pos) {
-        return new RunnelSqlException(FEATURE_NOT_SUPPORTED, at(pos,
-                "ALTER CONSUMER GROUP is not supported yet: consumer groups are not implemented in this version"), null);
+    /** A user statement names a broker-internal topic ({@code __consumer_offsets}) to change it. */
+    public static RunnelSqlException internalTopic(String name, String action, SqlParserPos pos) {
+        return new RunnelSqlException(SqlStates.INSUFFICIENT_PRIVILEGE, at(pos, "Topic '" + name
+                + "' is internal to Runnel (it holds committed consumer-group offsets): " + action
+                + " it is not permitted; use ALTER CONSUMER GROUP ... RESET OFFSETS to move a group's offsets"), null);
+    }
+
+    public static RunnelSqlException unknownPartition(int partition, String topic, int partitions, SqlParserPos pos) {
+        return new RunnelSqlException(SqlStates.INVALID_PARAMETER_VALUE, at(pos, "Partition " + partition
+                + " does not exist in topic '" + topic + "' (partitions 0 to " + (partitions - 1) + ")"), null);
     }
 
     public static RunnelSqlException streamingOperatorNotSupported(String operator) {

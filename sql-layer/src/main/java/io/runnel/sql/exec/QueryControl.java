@@ -33,6 +33,15 @@ public interface QueryControl {
     /** How long one poll of an unbounded reader may block before the scan checks the flag again. */
     long pollWaitMs();
 
+    /**
+     * The consumer-group cursor of the statement when its connection has a {@code group} and the
+     * statement is a streaming query; a scan then reads the partitions the group assigns from the
+     * group's positions instead of its own seeks. Null otherwise.
+     */
+    default GroupCursor groupCursor() {
+        return null;
+    }
+
     /** A control for statements run outside a server connection (tests, INSERT ... SELECT helpers). */
     static QueryControl detached() {
         AtomicBoolean flag = new AtomicBoolean();

@@ -37,7 +37,12 @@ public final class QueryRegistry implements AutoCloseable {
         this.maxStreamingQueries = maxStreamingQueries;
         this.clockMs = clockMs;
         AtomicInteger threadIds = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, maxStreamingQueries, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // Admission is bounded by the streaming counter; the pool has slack for the threads of queries that
+        // ended (cancel is asynchronous) but have not yet returned to the pool, so that a new query is not
+        // refused for a thread that is about to be free.
+        int threadSlack = Math.min(maxStreamingQueries, 64);
+        this.threads = new ThreadPoolExecutor(0, maxStreamingQueries + threadSlack, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "runnel-query-" + threadIds.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -52,13 +57,23 @@ public final class QueryRegistry implements AutoCloseable {
      */
     public RunningQuery start(String connectionId, int statementId, String sql, boolean unbounded, long maxRows,
             long pollWaitMs, int queueRows, ResultColumns.Encoder[] encoders, Starter rows) {
+        return start(connectionId, statementId, sql, unbounded, maxRows, pollWaitMs, queueRows, encoders, null, rows);
+    }
+
+    /**
+     * As {@link #start(String, int, String, boolean, long, long, int, ResultColumns.Encoder[], Starter)}, for a
+     * streaming query that reads with a consumer group ({@code cursor}, null for none); the group is
+     * left when the query ends.
+     */
+    public RunningQuery start(String connectionId, int statementId, String sql, boolean unbounded, long maxRows,
+            long pollWaitMs, int queueRows, ResultColumns.Encoder[] encoders, GroupCursor cursor, Starter rows) {
         String id = "q-" + nextId.getAndIncrement();
         if (unbounded && streaming.incrementAndGet() > maxStreamingQueries) {
             streaming.decrementAndGet();
             throw RunnelErrors.tooManyStreamingQueries(maxStreamingQueries);
         }
         RunningQuery query = new RunningQuery(id, connectionId, statementId, sql, unbounded, clockMs.getAsLong(), maxRows,
-                pollWaitMs, queueRows, encoders, () -> {
+                pollWaitMs, queueRows, encoders, cursor, () -> {
                     queries.remove(id);
                     if (unbounded) {
                         streaming.decrementAndGet();

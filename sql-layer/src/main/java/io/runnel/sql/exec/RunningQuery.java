@@ -58,6 +58,8 @@ public final class RunningQuery implements QueryControl {
     private final long pollWaitMs;
     private final ResultColumns.Encoder[] encoders;
     private final Runnable onEnd;
+    /** The statement's consumer-group cursor, or null without a group. */
+    private final GroupCursor cursor;
     private final AtomicBoolean cancelFlag = new AtomicBoolean();
     /** Written once by {@link #cancel}; read by the scans' error messages. */
     private volatile String cancelReason = "cancelled";
@@ -82,7 +84,8 @@ public final class RunningQuery implements QueryControl {
     private final AtomicBoolean ended = new AtomicBoolean();
 
     RunningQuery(String id, String connectionId, int statementId, String sql, boolean unbounded, long startedAtMs,
-            long maxRows, long pollWaitMs, int queueRows, ResultColumns.Encoder[] encoders, Runnable onEnd) {
+            long maxRows, long pollWaitMs, int queueRows, ResultColumns.Encoder[] encoders, GroupCursor cursor,
+            Runnable onEnd) {
         this.id = id;
         this.connectionId = connectionId;
         this.statementId = statementId;
@@ -93,6 +96,7 @@ public final class RunningQuery implements QueryControl {
         this.pollWaitMs = pollWaitMs;
         this.encoders = encoders;
         this.onEnd = onEnd;
+        this.cursor = cursor;
         this.queue = unbounded ? new ArrayBlockingQueue<>(queueRows + 1) : null;
     }
 
@@ -134,6 +138,11 @@ public final class RunningQuery implements QueryControl {
     @Override
     public long pollWaitMs() {
         return pollWaitMs;
+    }
+
+    @Override
+    public GroupCursor groupCursor() {
+        return cursor;
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -194,6 +203,13 @@ public final class RunningQuery implements QueryControl {
 
     private void end() {
         if (ended.compareAndSet(false, true)) {
+            if (cursor != null) {
+                try {
+                    cursor.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("query {} leaving consumer group {} failed", id, cursor.group(), e);
+                }
+            }
             onEnd.run();
         }
     }
@@ -218,7 +234,8 @@ public final class RunningQuery implements QueryControl {
                 closeEnumerator();
                 throw RunnelErrors.cancelled(id, cancelReason);
             }
-            Frame frame = unbounded ? takeFromQueue(limit, waitMs) : pull(limit);
+            Frame frame = !unbounded ? pull(limit) : cursor == null ? takeFromQueue(limit, waitMs)
+                    : takeGroupRows(limit, waitMs);
             offset += frame.rows().size();
             rowsReturned.addAndGet(frame.rows().size());
             if (frame.done()) {
@@ -307,6 +324,62 @@ public final class RunningQuery implements QueryControl {
     }
 
     /**
+     * Unbounded with a consumer group: like {@link #takeFromQueue}, but the fetch first acknowledges
+     * (and under autocommit commits) what earlier fetches delivered, delivers only rows of the
+     * current epoch and of owned partitions, and returns early — empty, not done — when the group's
+     * assignment changes while it waits. @GuardedBy("pullLock")
+     */
+    private Frame takeGroupRows(int limit, long waitMs) {
+        long start = offset;
+        long startEpoch = cursor.fetchStarted(start);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            while (true) {
+                long leftNs = deadline - System.nanoTime();
+                Object first = queue.poll(Math.max(0, Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(CHECK_INTERVAL_MS))),
+                        TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    if (cancelFlag.get()) {
+                        throw RunnelErrors.cancelled(id, cancelReason);
+                    }
+                    if (cursor.epoch() != startEpoch || deadline - System.nanoTime() <= 0) {
+                        return new Frame(start, false, List.of());
+                    }
+                    continue;
+                }
+                List<GroupCursor.Positioned> items = new ArrayList<>(Math.min(limit, 1024));
+                boolean last = false;
+                Object item = first;
+                while (item != null) {
+                    if (item == END) {
+                        last = true;
+                        break;
+                    }
+                    items.add((GroupCursor.Positioned) item);
+                    if (items.size() >= limit) {
+                        break;
+                    }
+                    item = queue.poll();
+                }
+                List<Object> rows = cursor.accept(items);
+                if (last) {
+                    RunnelSqlException error = failure;
+                    if (error != null) {
+                        throw error;
+                    }
+                    return new Frame(start, true, rows);
+                }
+                if (!rows.isEmpty() || cursor.epoch() != startEpoch || deadline - System.nanoTime() <= 0) {
+                    return new Frame(start, false, rows);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RunnelErrors.cancelled(id, "the server is stopping");
+        }
+    }
+
+    /**
      * The body of an unbounded query's thread: moves the enumerator and queues each row, until the
      * rows end (LIMIT, max rows, an {@code _offset} upper bound), the query fails, or it is cancelled.
      */
@@ -323,7 +396,8 @@ public final class RunningQuery implements QueryControl {
                     break;
                 }
                 state = "RUNNING";
-                Object row = encode(enumerator.current());
+                Object encoded = encode(enumerator.current());
+                Object row = cursor == null ? encoded : cursor.positioned(encoded);
                 while (!queue.offer(row, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
                     state = "WAITING";
                     if (cancelFlag.get()) {

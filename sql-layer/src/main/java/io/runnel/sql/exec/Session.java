@@ -30,6 +30,12 @@ public final class Session {
     private volatile Acks acks;
     /** Read by fetches of unbounded queries; written when the connection opens. */
     private volatile long fetchWaitMs;
+    /** The consumer group ({@code group} property) or null; read by streaming executions, written when the connection opens. */
+    private volatile String group;
+    /** The group's start where it has no committed offset ({@code start} property: earliest or latest). */
+    private volatile boolean startEarliest;
+    /** JDBC auto-commit; read by fetches of group queries, written by connection sync. */
+    private volatile boolean autoCommit = true;
     /** The schema unqualified names resolve in first; read by every statement, written by connection sync. */
     private volatile String schema = io.runnel.sql.adapter.TopicSchema.NAME;
 
@@ -105,6 +111,30 @@ public final class Session {
             throw io.runnel.sql.errors.RunnelErrors.of("3F000", "Schema '" + name + "' does not exist (schemas: "
                     + io.runnel.sql.adapter.TopicSchema.NAME + ", " + io.runnel.sql.adapter.sys.SysSchema.NAME + ")", null);
         }
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public void setGroup(String group) {
+        this.group = group;
+    }
+
+    public boolean startEarliest() {
+        return startEarliest;
+    }
+
+    public void setStartEarliest(boolean startEarliest) {
+        this.startEarliest = startEarliest;
+    }
+
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    public void setAutoCommit(boolean autoCommit) {
+        this.autoCommit = autoCommit;
     }
 
     public void setFetchWaitMs(long fetchWaitMs) {

@@ -11,6 +11,10 @@ public final class SqlMetrics {
     public final LongAdder producedRows = new LongAdder();
     /** Bytes of the batches those rows were written in (compressed, as appended). */
     public final LongAdder producedBytes = new LongAdder();
+    /** Rows of those that came over the driver's data path (built and compressed by the client). */
+    public final LongAdder dataPathRows = new LongAdder();
+    /** Produce requests of the data path, answered or failed. */
+    public final LongAdder dataPathRequests = new LongAdder();
     /** Rows returned to clients by fetches and first frames. */
     public final LongAdder fetchedRows = new LongAdder();
     /** Statements executed (each set of an executeBatch counts once). */
@@ -23,6 +27,8 @@ public final class SqlMetrics {
     public final LongAdder connectionsOpened = new LongAdder();
     /** Connections closed because they were idle too long. */
     public final LongAdder connectionsExpired = new LongAdder();
+    /** Consumer-group members removed because their connection made no request within the group session timeout. */
+    public final LongAdder groupSessionsExpired = new LongAdder();
 
     public void error(String sqlState) {
         if (sqlState.startsWith("42")) {

@@ -4,7 +4,7 @@ import io.runnel.engine.Engine;
 import io.runnel.sql.ddl.DdlExecutor;
 import io.runnel.sql.errors.ErrorTranslator;
 import io.runnel.sql.errors.RunnelErrors;
-import io.runnel.sql.insert.InsertExecutor;
+import io.runnel.sql.insert.InsertAction;
 import io.runnel.sql.insert.InsertPlan;
 import io.runnel.sql.insert.InsertPlanner;
 import io.runnel.sql.parser.RunnelParser;
@@ -91,8 +91,15 @@ public final class StatementPreparer {
             return ddl(sql, Meta.StatementType.OTHER_DDL,
                     () -> DdlExecutor.cancelQuery(session.queries(), cancel, session.connectionId()));
         }
-        if (node instanceof SqlAlterConsumerGroupResetOffsets) {
-            throw RunnelErrors.consumerGroupsNotSupported(node.getParserPosition());
+        if (node instanceof SqlAlterConsumerGroupResetOffsets reset) {
+            reset.validateDefinition();
+            return new Prepared.Update(sql, Meta.StatementType.OTHER_DDL, List.of(), (sets, control) -> {
+                long[] counts = new long[Math.max(1, sets.size())];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = DdlExecutor.resetOffsets(engine, session.catalog().groups(), reset);
+                }
+                return counts;
+            });
         }
         if (node instanceof SqlShowTopics show) {
             return new Prepared.Rows(sql, DdlExecutor.showTopicsColumns(), () -> DdlExecutor.showTopics(engine, show));
@@ -106,7 +113,7 @@ public final class StatementPreparer {
         if (node instanceof SqlInsert insert) {
             InsertPlan plan = InsertPlanner.plan(session, insert, sql);
             return new Prepared.Update(sql, Meta.StatementType.INSERT, plan.parameters(),
-                    (sets, control) -> InsertExecutor.execute(session, plan, sets, control));
+                    new InsertAction(session, plan));
         }
         SqlKind kind = node.getKind();
         if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {

@@ -10,6 +10,7 @@ import io.runnel.storage.format.BatchMetadata;
 import io.runnel.storage.format.Column;
 import io.runnel.storage.format.InvalidValueException;
 import io.runnel.storage.format.PartitionedBatchWriter;
+import io.runnel.storage.format.ValueAssignment;
 import io.runnel.storage.format.Schema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -229,21 +230,6 @@ public final class InsertExecutor {
 
     /** Writes an internal value (see {@link ValueCoercer}) into column {@code col} of the open row. */
     static void set(PartitionedBatchWriter writer, int col, Column column, Object value) {
-        if (value == null) {
-            writer.setNull(col);
-            return;
-        }
-        switch (column.type()) {
-            case BOOLEAN -> writer.setBoolean(col, (Boolean) value);
-            case TINYINT -> writer.setByte(col, (Byte) value);
-            case SMALLINT -> writer.setShort(col, (Short) value);
-            case INTEGER, DATE, TIME -> writer.setInt(col, (Integer) value);
-            case BIGINT, TIMESTAMP, TIMESTAMP_LTZ -> writer.setLong(col, (Long) value);
-            case REAL -> writer.setFloat(col, (Float) value);
-            case DOUBLE -> writer.setDouble(col, (Double) value);
-            case DECIMAL -> writer.setDecimal(col, (BigDecimal) value);
-            case VARCHAR -> writer.setString(col, (String) value);
-            case VARBINARY -> writer.setBytes(col, (byte[]) value);
-        }
+        ValueAssignment.write(writer, col, column, value);
     }
 }

@@ -35,4 +35,32 @@ public record InsertPlan(
     public int valuesRowCount() {
         return rows.size();
     }
+
+    /**
+     * For the driver's data path: when the statement is {@code INSERT INTO t [(cols)] VALUES (?, ..., ?)}
+     * — one row whose every value is a bare parameter, each used once — the index in the topic's
+     * schema of the column each parameter (0-based) fills; else empty. Only such a statement can
+     * have its rows built by a client: anything else (literals, expressions, several rows,
+     * INSERT ... SELECT) needs the server to evaluate it.
+     */
+    public java.util.Optional<int[]> parameterColumns() {
+        if (select != null || rows.size() != 1 || parameters.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        InsertCell[] row = rows.get(0);
+        int[] columns = new int[parameters.size()];
+        java.util.Arrays.fill(columns, -1);
+        for (int c = 0; c < row.length; c++) {
+            if (!(row[c] instanceof InsertCell.Parameter p) || columns[p.index()] != -1) {
+                return java.util.Optional.empty();
+            }
+            columns[p.index()] = targets[c];
+        }
+        for (int column : columns) {
+            if (column < 0) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(columns);
+    }
 }

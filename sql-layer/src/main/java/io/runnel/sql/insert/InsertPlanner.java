@@ -92,9 +92,12 @@ public final class InsertPlanner {
                 throw RunnelErrors.unknownTopic(String.join(".", names), id.getParserPosition());
             }
         }
-        return session.catalog().engine().topic(name)
-                .filter(t -> !t.internal())
+        TopicInfo topic = session.catalog().engine().topic(name)
                 .orElseThrow(() -> RunnelErrors.unknownTopic(name, id.getParserPosition()));
+        if (topic.internal()) {
+            throw RunnelErrors.internalTopic(topic.name(), "INSERT into", id.getParserPosition());
+        }
+        return topic;
     }
 
     private static int[] targets(TopicInfo topic, SqlNodeList columnList, SqlParserPos tablePos) {

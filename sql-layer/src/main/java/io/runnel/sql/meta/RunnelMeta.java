@@ -9,6 +9,7 @@ import io.runnel.sql.adapter.RunnelCatalog;
 import io.runnel.sql.errors.ErrorTranslator;
 import io.runnel.sql.errors.RunnelErrors;
 import io.runnel.sql.errors.RunnelSqlException;
+import io.runnel.sql.exec.GroupCursor;
 import io.runnel.sql.exec.Parameters;
 import io.runnel.sql.exec.Prepared;
 import io.runnel.sql.exec.QueryControl;
@@ -67,8 +68,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Connection properties understood: {@code acks} (0, 1, all), {@code fetch_wait_ms},
- * {@code timezone} (also Avatica's {@code timeZone}). Others (Avatica's own, {@code user},
- * {@code password}, {@code group}) are accepted and ignored in this version.
+ * {@code timezone} (also Avatica's {@code timeZone}), {@code group} (consumer group of the
+ * connection's EMIT CHANGES queries) and {@code start} (earliest or latest: where a group starts in a
+ * partition it has no committed offset for). Others (Avatica's own, {@code user}, {@code password})
+ * are accepted and ignored in this version.
+ *
+ * <p>Consumer groups (design note 0009): {@code commit}/{@code rollback} commit or rewind the
+ * positions of the connection's group queries; with auto-commit, a fetch commits what the fetches
+ * before it delivered, and closing a statement or the connection commits everything delivered; a
+ * connection that made no request for {@code group_session_timeout_ms} loses its group queries.
  *
  * <p>Thread-safe: request threads call it concurrently.
  */
@@ -84,6 +92,11 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final SqlMetrics metrics = new SqlMetrics();
     private final ScheduledExecutorService reaper;
+    /**
+     * Makes consumer-group member ids unique ({@code connection/statement#n}): a statement executed
+     * again is a new member even while its previous query is still leaving.
+     */
+    private final java.util.concurrent.atomic.AtomicLong memberSequence = new java.util.concurrent.atomic.AtomicLong();
     /** Permits for fetches that may wait for rows; each waiting fetch holds a request thread. */
     private final java.util.concurrent.Semaphore waitingFetches;
 
@@ -99,7 +112,8 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long period = Math.max(50, Math.min(10_000, config.connectionIdleTimeoutMs() / 4));
+        long period = Math.max(50, Math.min(10_000,
+                Math.min(config.connectionIdleTimeoutMs(), config.groupSessionTimeoutMs()) / 4));
         reaper.scheduleWithFixedDelay(this::expireIdleConnections, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -175,6 +189,21 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
                         throw RunnelErrors.invalidConnectionProperty(e.getKey(), value, "a time zone ID such as UTC or Europe/Paris");
                     }
                 }
+                case "group" -> {
+                    String group = value.trim();
+                    if (group.isEmpty() || group.length() > 255 || group.chars().anyMatch(Character::isISOControl)) {
+                        throw RunnelErrors.invalidConnectionProperty("group", value,
+                                "a consumer group name of 1 to 255 characters without control characters");
+                    }
+                    session.setGroup(group);
+                }
+                case "start" -> {
+                    switch (value.trim().toLowerCase(Locale.ROOT)) {
+                        case "earliest" -> session.setStartEarliest(true);
+                        case "latest" -> session.setStartEarliest(false);
+                        default -> throw RunnelErrors.invalidConnectionProperty("start", value, "earliest or latest");
+                    }
+                }
                 default -> { }
             }
         }
@@ -184,7 +213,27 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     public void closeConnection(ConnectionHandle ch) {
         ServerConnection c = connections.remove(ch.id);
         if (c != null) {
+            for (ServerStatement s : c.statements.values()) {
+                commitOnClose(c, s.query);
+            }
             closeStatements(c, "its connection was closed");
+        }
+    }
+
+    /**
+     * An explicit close (statement or connection) under auto-commit commits what was delivered, as a
+     * Kafka consumer commits on close. Abrupt ends (session timeout, expiry, server stop) do not: the
+     * next member reads the uncommitted tail again (at-least-once).
+     */
+    private static void commitOnClose(ServerConnection c, RunningQuery q) {
+        if (q == null || q.groupCursor() == null || q.isEnded() || !c.session.autoCommit()) {
+            return;
+        }
+        try {
+            q.groupCursor().commitDelivered();
+        } catch (RuntimeException e) {
+            LOG.warn("committing the positions of query {} (group {}) on close failed: {}", q.id(),
+                    q.groupCursor().group(), e.getMessage());
         }
     }
 
@@ -202,12 +251,46 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     void expireIdleConnections() {
         long now = clockMs.getAsLong();
         for (ServerConnection c : connections.values()) {
+            long idleMs = now - c.lastUsedMs;
+            if (idleMs > config.groupSessionTimeoutMs() && c.requestsInProgress.get() == 0) {
+                for (ServerStatement s : c.statements.values()) {
+                    RunningQuery q = s.query;
+                    if (q != null && q.groupCursor() != null && !q.isEnded()) {
+                        LOG.info("removing {} from consumer group {}: connection {} made no request for {} ms",
+                                q.groupCursor().memberId(), q.groupCursor().group(), c.id, idleMs);
+                        metrics.groupSessionsExpired.increment();
+                        q.cancel("its connection made no request for longer than the group session timeout ("
+                                + config.groupSessionTimeoutMs() + " ms, server setting group_session_timeout_ms):"
+                                + " it was removed from consumer group " + q.groupCursor().group());
+                    }
+                }
+            }
             if (now - c.lastUsedMs > config.connectionIdleTimeoutMs() && connections.remove(c.id, c)) {
                 LOG.info("closing connection {}: idle for {} ms", c.id, now - c.lastUsedMs);
                 metrics.connectionsExpired.increment();
                 closeStatements(c, "its connection was idle for longer than " + config.connectionIdleTimeoutMs() + " ms");
             }
         }
+    }
+
+    /**
+     * For the data path ({@code io.runnel.sql.datapath}): the session of connection {@code connectionId},
+     * touching its idle clock as any request does; empty when there is no such connection.
+     */
+    public java.util.Optional<Session> dataPathSession(String connectionId) {
+        ServerConnection c = connections.get(connectionId);
+        if (c == null) {
+            return java.util.Optional.empty();
+        }
+        c.lastUsedMs = clockMs.getAsLong();
+        return java.util.Optional.of(c.session);
+    }
+
+    /** For the data path: what statement {@code statementId} of the connection prepared; empty when unknown or not prepared. */
+    public java.util.Optional<Prepared> dataPathPrepared(String connectionId, int statementId) {
+        ServerConnection c = connections.get(connectionId);
+        ServerStatement s = c == null ? null : c.statements.get(statementId);
+        return java.util.Optional.ofNullable(s == null ? null : s.prepared);
     }
 
     private ServerConnection connection(String id) {
@@ -227,9 +310,14 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             ServerConnection c = connection(ch.id);
             synchronized (c) {
                 if (connProps != null && !connProps.isEmpty()) {
-                    if (Boolean.FALSE.equals(connProps.isAutoCommit())) {
-                        throw RunnelErrors.unsupportedStatement("Transactions are not supported: every statement commits on"
-                                + " its own (auto-commit cannot be turned off)", null);
+                    Boolean autoCommit = connProps.isAutoCommit();
+                    if (autoCommit != null && autoCommit != c.session.autoCommit()) {
+                        if (autoCommit) {
+                            // JDBC: turning auto-commit on commits the transaction in progress.
+                            commitGroupPositions(c);
+                        }
+                        c.session.setAutoCommit(autoCommit);
+                        c.properties.setAutoCommit(autoCommit);
                     }
                     if (connProps.isReadOnly() != null) {
                         c.properties.setReadOnly(connProps.isReadOnly());
@@ -337,6 +425,17 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
 
     private ExecuteResult execute(ServerConnection c, ServerStatement s, StatementHandle h, Prepared prepared,
             List<TypedValue> parameters, long maxRowCount, int maxRowsInFirstFrame) {
+        c.requestsInProgress.incrementAndGet();
+        try {
+            return executeNow(c, s, h, prepared, parameters, maxRowCount, maxRowsInFirstFrame);
+        } finally {
+            c.lastUsedMs = clockMs.getAsLong();
+            c.requestsInProgress.decrementAndGet();
+        }
+    }
+
+    private ExecuteResult executeNow(ServerConnection c, ServerStatement s, StatementHandle h, Prepared prepared,
+            List<TypedValue> parameters, long maxRowCount, int maxRowsInFirstFrame) {
         Session session = c.session;
         metrics.statements.increment();
         Signature signature = signature(prepared);
@@ -359,8 +458,13 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         Object[] internal = Parameters.internal(query.query(), parameters, session.coercer());
         ZoneId zone = session.zone();
         long pollWaitMs = Math.max(50, Math.min(500, session.fetchWaitMs()));
+        GroupCursor cursor = session.group() != null && query.query().streaming()
+                ? new GroupCursor(catalog.groups(), engine, session.group(),
+                        c.id + "/" + s.id + "#" + memberSequence.incrementAndGet(), session.startEarliest(),
+                        session::autoCommit)
+                : null;
         RunningQuery running = queries.start(c.id, s.id, prepared.sql(), query.query().streaming(), Math.max(0, maxRowCount),
-                pollWaitMs, config.streamingQueueRows(), ResultColumns.encoders(query.query().rowType(), zone),
+                pollWaitMs, config.streamingQueueRows(), ResultColumns.encoders(query.query().rowType(), zone), cursor,
                 control -> query.query().bind(internal, zone, clockMs.getAsLong(), control).enumerator());
         s.query = running;
         int firstRows = maxRowsInFirstFrame > 0 ? Math.min(maxRowsInFirstFrame, config.maxFetchRows()) : config.maxFetchRows();
@@ -388,9 +492,12 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
                             + " for rows: the limit is " + config.maxWaitingFetches() + " (server setting max_waiting_fetches)",
                             null);
                 }
+                c.requestsInProgress.incrementAndGet();
                 try {
                     frame = q.fetch(rows, c.session.fetchWaitMs());
                 } finally {
+                    c.lastUsedMs = clockMs.getAsLong();
+                    c.requestsInProgress.decrementAndGet();
                     waitingFetches.release();
                 }
             } else {
@@ -411,6 +518,7 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         c.lastUsedMs = clockMs.getAsLong();
         ServerStatement s = c.statements.remove(h.id);
         if (s != null) {
+            commitOnClose(c, s.query);
             endQuery(s, "its statement was closed");
         }
     }
@@ -431,19 +539,63 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         return s;
     }
 
+    /**
+     * The Runnel driver reports with syncResults how many rows of a streaming result its application
+     * has read ({@code offset}), before a commit or a close: the statement's consumer-group commit then
+     * covers exactly those rows. Otherwise nothing to do (results cannot be repositioned).
+     */
     @Override
-    public boolean syncResults(StatementHandle sh, QueryState state, long offset) {
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) throws NoSuchStatementException {
+        ServerConnection c = call(() -> connection(sh.connectionId));
+        ServerStatement s = statement(c, sh);
+        RunningQuery q = s.query;
+        if (q != null && q.groupCursor() != null && !q.isEnded()) {
+            call(() -> {
+                q.groupCursor().clientReturned(offset);
+                return null;
+            });
+        }
         return false;
     }
 
+    /**
+     * {@code Connection.commit()}: commits the position of every row returned so far by the
+     * connection's streaming statements that read with a consumer group. Without one, a no-op (INSERT
+     * and DDL commit on their own).
+     */
     @Override
     public void commit(ConnectionHandle ch) {
-        call(() -> connection(ch.id));
+        call(() -> {
+            commitGroupPositions(connection(ch.id));
+            return null;
+        });
     }
 
+    private static void commitGroupPositions(ServerConnection c) {
+        for (ServerStatement s : c.statements.values()) {
+            RunningQuery q = s.query;
+            if (q != null && q.groupCursor() != null && !q.isEnded()) {
+                q.groupCursor().commitDelivered();
+            }
+        }
+    }
+
+    /**
+     * {@code Connection.rollback()}: the connection's group queries continue from their last
+     * committed positions (rows returned since are returned again). Without one, a no-op.
+     */
     @Override
     public void rollback(ConnectionHandle ch) {
-        call(() -> connection(ch.id));
+        call(() -> {
+            ServerConnection c = connection(ch.id);
+            for (ServerStatement s : c.statements.values()) {
+                RunningQuery q = s.query;
+                if (q != null && q.groupCursor() != null && !q.isEnded()) {
+                    q.groupCursor().rollback();
+                }
+            }
+            return null;
+        });
     }
 
     // ---- batches --------------------------------------------------------------------------------
@@ -745,5 +897,6 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         }
         connections.clear();
         queries.close();
+        catalog.closeGroups();
     }
 }

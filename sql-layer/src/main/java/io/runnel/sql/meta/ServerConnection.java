@@ -21,6 +21,11 @@ final class ServerConnection {
     volatile long lastUsedMs;
     /** @GuardedBy("this") */
     final ConnectionPropertiesImpl properties;
+    /**
+     * Executions and fetches of this connection in progress; read by the reaper (a consumer-group
+     * member waiting in a fetch, or whose first execution plans for long, is alive).
+     */
+    final AtomicInteger requestsInProgress = new AtomicInteger();
 
     ServerConnection(String id, Session session, long nowMs) {
         this.id = id;

@@ -77,11 +77,12 @@ public final class TopicScan {
         }
         ReadRequest request = new ReadRequest(topicName, starts(partitions, topic.partitions()), defaultStart(),
                 !unbounded, readProjection(), ReadRequest.DEFAULT_MAX_BYTES_PER_POLL);
+        io.runnel.sql.exec.GroupCursor group = unbounded ? query.groupCursor() : null;
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
                 return new TopicScanEnumerator(engine, request, schema, fields, conditions, seeks, partitions,
-                        timestampColumn, unbounded, query);
+                        timestampColumn, unbounded, query, topic, group);
             }
         };
     }

@@ -6,7 +6,11 @@ import io.runnel.engine.ReadRequest;
 import io.runnel.engine.TopicReader;
 import io.runnel.sql.adapter.SystemColumn;
 import io.runnel.sql.errors.RunnelErrors;
+import io.runnel.sql.exec.GroupCursor;
 import io.runnel.sql.exec.QueryControl;
+import io.runnel.engine.StartPosition;
+import io.runnel.engine.TopicInfo;
+import java.util.LinkedHashMap;
 import io.runnel.storage.format.ColumnType;
 import io.runnel.storage.format.DecodedBatch;
 import io.runnel.storage.format.Schema;
@@ -27,6 +31,11 @@ import org.apache.calcite.linq4j.Enumerator;
  * interrupt flag is restored, never swallowed. A scan whose {@code _offset} upper bound every
  * partition has passed ends, bounded or not.
  *
+ * <p>With a consumer group ({@link GroupCursor}), the scan joins the group on its first poll and
+ * reads the partitions the group assigns, from the group's positions; whenever the cursor's epoch
+ * changes (partitions granted or revoked, a rollback) it drops what it holds and reopens its reader
+ * at the positions of the new epoch. Each row it emits is noted in the cursor with its position.
+ *
  * <p>Not thread-safe: one thread moves it; {@link #close()} releases the reader.
  */
 final class TopicScanEnumerator implements Enumerator<Object[]> {
@@ -42,6 +51,12 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
     private final QueryControl query;
     private final Map<Integer, Boolean> partitionDone = new HashMap<>();
     private final int partitionCount;
+    private final TopicInfo topic;
+    /** Null without a consumer group. */
+    private final GroupCursor group;
+    private boolean joined;
+    /** The cursor epoch the open reader reads under. */
+    private long readerEpoch = -1;
 
     private TopicReader reader;
     private ReadChunk chunk;
@@ -50,7 +65,10 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
     private boolean finished;
 
     TopicScanEnumerator(Engine engine, ReadRequest request, Schema schema, int[] fields, List<ScanCondition> conditions,
-            SeekPlan seeks, List<Integer> partitions, int timestampColumn, boolean unbounded, QueryControl query) {
+            SeekPlan seeks, List<Integer> partitions, int timestampColumn, boolean unbounded, QueryControl query,
+            TopicInfo topic, GroupCursor group) {
+        this.topic = topic;
+        this.group = group;
         this.engine = engine;
         this.request = request;
         this.schema = schema;
@@ -82,6 +100,9 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
                 DecodedBatch batch = chunk.batch();
                 int partition = chunk.partition();
                 while (nextRow < chunk.toRow()) {
+                    if (group != null && group.epoch() != readerEpoch) {
+                        break; // the assignment changed: reopen at the new epoch's positions
+                    }
                     int row = nextRow++;
                     long offset = batch.offset(row);
                     if (offset > seeks.toOffset()) {
@@ -93,6 +114,9 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
                             ? batch.getLong(timestampColumn, row) : batch.timestamp(row);
                     if (passes(batch, row, partition, ts)) {
                         current = materialize(batch, row, partition, ts);
+                        if (group != null) {
+                            group.noteEmitted(partition, offset, readerEpoch);
+                        }
                         if (offset == seeks.toOffset()) {
                             markPartitionDone(partition);
                         }
@@ -101,7 +125,7 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
                 }
                 chunk = null;
             }
-            if (partitionDone.size() == partitionCount) {
+            if (group == null && partitionDone.size() == partitionCount) {
                 finish();
                 return false;
             }
@@ -120,6 +144,9 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
 
     private ReadChunk poll() {
         try {
+            if (group != null) {
+                return pollGroup();
+            }
             if (reader == null) {
                 reader = engine.openReader(request);
                 query.readerOpened(reader);
@@ -134,6 +161,33 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
             }
             throw e;
         }
+    }
+
+    /** One poll with a consumer group: (re)opens the reader when the cursor's epoch moved. */
+    private ReadChunk pollGroup() throws InterruptedException {
+        if (!joined) {
+            joined = true;
+            group.join(topic);
+        }
+        if (reader == null || group.epoch() != readerEpoch) {
+            closeReader();
+            GroupCursor.ReadPlan plan = group.readPlan();
+            readerEpoch = plan.epoch();
+            if (plan.starts().isEmpty()) {
+                group.awaitChange(plan.epoch(), query.pollWaitMs());
+                return ReadChunk.EMPTY;
+            }
+            Map<Integer, StartPosition> starts = new LinkedHashMap<>();
+            plan.starts().forEach((p, offset) -> starts.put(p, StartPosition.offset(offset)));
+            reader = engine.openReader(new ReadRequest(request.topic(), starts, StartPosition.latest(), false,
+                    request.projection(), request.maxBytesPerPoll()));
+            query.readerOpened(reader);
+            group.setReader(reader);
+            if (group.epoch() != readerEpoch) {
+                return ReadChunk.EMPTY; // changed while opening: the next poll reopens
+            }
+        }
+        return reader.poll(query.pollWaitMs());
     }
 
     private void checkCancelled() {
@@ -215,6 +269,9 @@ final class TopicScanEnumerator implements Enumerator<Object[]> {
         TopicReader r = reader;
         reader = null;
         chunk = null;
+        if (group != null) {
+            group.setReader(null);
+        }
         if (r != null) {
             try {
                 r.close();

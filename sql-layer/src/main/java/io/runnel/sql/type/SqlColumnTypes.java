@@ -145,15 +145,7 @@ public final class SqlColumnTypes {
 
     /** The type as SQL writes it, e.g. {@code DECIMAL(12, 2)}, {@code VARCHAR(64)}, {@code TIMESTAMP(3)}. */
     public static String sqlName(Column column) {
-        return switch (column.type()) {
-            case DECIMAL -> "DECIMAL(" + column.precision() + ", " + column.scale() + ")";
-            case VARCHAR, VARBINARY -> column.precision() == Column.UNBOUNDED ? column.type().name()
-                    : column.type().name() + "(" + column.precision() + ")";
-            case TIME -> "TIME(3)";
-            case TIMESTAMP -> "TIMESTAMP(3)";
-            case TIMESTAMP_LTZ -> "TIMESTAMP(3) WITH LOCAL TIME ZONE";
-            default -> column.type().name();
-        };
+        return io.runnel.storage.format.ValueAssignment.sqlName(column);
     }
 
     /** The type name JDBC metadata reports ({@code TYPE_NAME}), without length or precision. */

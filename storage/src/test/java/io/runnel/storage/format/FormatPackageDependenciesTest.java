@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JDBC driver shades {@code io.runnel.storage.format}: it may import only the JDK, arrow-format's
+ * The JDBC driver shades {@code io.runnel.storage.format} (with its sub-packages): it may import only the JDK, arrow-format's
  * flatbuffers, flatbuffers-java and the two compression libraries — no log code, no logging, no
  * Arrow Java memory code (see docs/design/0001-own-arrow-ipc-codec.md).
  */
@@ -22,7 +22,7 @@ class FormatPackageDependenciesTest {
     void formatImportsOnlyTheJdkArrowFormatAndCompression() throws IOException {
         Path sources = Path.of("src/main/java/io/runnel/storage/format");
         assertThat(sources).isDirectory();
-        try (Stream<Path> files = Files.list(sources)) {
+        try (Stream<Path> files = Files.walk(sources)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 for (String line : Files.readAllLines(file)) {
                     String trimmed = line.trim();

@@ -1,6 +1,8 @@
 package io.runnel.sql.adapter.sys;
 
 import io.runnel.engine.BrokerStatus;
+import io.runnel.engine.group.GroupCoordinator;
+import io.runnel.engine.group.GroupPartitionStatus;
 import io.runnel.engine.Engine;
 import io.runnel.engine.PartitionStatus;
 import io.runnel.engine.TopicInfo;
@@ -26,6 +28,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       high watermark, log end, bytes;
  *   <li>{@code brokers}: one row per live broker of the cluster: id, advertised host, SQL and broker
  *       ports, rack, partitions led and replicas held;
+ *   <li>{@code consumer_groups}: one row per partition a consumer group has a committed offset for or
+ *       a member reading: group, topic, partition, member, committed offset, log end offset, lag;
  *   <li>{@code queries}: the statements running now (bounded results not yet fully fetched
  *       included), which {@code CANCEL QUERY} can end.
  * </ul>
@@ -37,12 +41,13 @@ public final class SysSchema extends AbstractSchema {
 
     private final Map<String, Table> tables;
 
-    public SysSchema(Engine engine, Supplier<List<QueryInfo>> queries) {
+    public SysSchema(Engine engine, Supplier<List<QueryInfo>> queries, Supplier<GroupCoordinator> groups) {
         Map<String, Table> map = new LinkedHashMap<>();
         map.put("topics", topics(engine));
         map.put("partitions", partitions(engine));
         map.put("brokers", brokers(engine));
         map.put("queries", queries(queries));
+        map.put("consumer_groups", consumerGroups(groups));
         this.tables = java.util.Collections.unmodifiableMap(map);
     }
 
@@ -173,6 +178,26 @@ public final class SysSchema extends AbstractSchema {
                 rows.add(new Object[] {
                     q.queryId(), q.connectionId(), q.statementId(), q.sql(), q.kind(), q.state(), q.startedAtMs(),
                     q.rowsReturned()});
+            }
+            return rows;
+        });
+    }
+
+    private static SystemTable consumerGroups(Supplier<GroupCoordinator> groups) {
+        List<SystemTable.ColumnDef> columns = new SystemTable.Columns()
+                .notNull("group_name", SqlTypeName.VARCHAR)
+                .notNull("topic", SqlTypeName.VARCHAR)
+                .notNull("partition_id", SqlTypeName.INTEGER)
+                .nullable("member_id", SqlTypeName.VARCHAR)
+                .nullable("committed_offset", SqlTypeName.BIGINT)
+                .notNull("log_end_offset", SqlTypeName.BIGINT)
+                .nullable("lag_rows", SqlTypeName.BIGINT)
+                .build();
+        return new SystemTable("consumer_groups", columns, () -> {
+            List<Object[]> rows = new ArrayList<>();
+            for (GroupPartitionStatus g : groups.get().describe()) {
+                rows.add(new Object[] {
+                    g.group(), g.topic(), g.partition(), g.member(), g.committedOffset(), g.logEndOffset(), g.lag()});
             }
             return rows;
         });
