@@ -59,7 +59,10 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code HealedIsr}: after the faults stop every ISR is full.
  * </ul>
  *
- * <p>Seeded ({@code -Dfault.seed=N} repeats a run's fault schedule; the seed is printed). The CI variant
+ * <p>Seeded ({@code -Dfault.seed=N} repeats a run's fault schedule — the kinds, their order and the
+ * partition or broker each one picks; the seed is printed). Which broker a "kill the leader of partition
+ * p" hits depends on where leadership moved before, so a schedule repeats exactly only as far as the
+ * processes' timing does. The CI variant
  * injects one fault of each kind plus one more; {@code -Dsoak.minutes=30} runs faults for that long.
  */
 class ClusterFaultIT {
