@@ -73,6 +73,14 @@ public interface Engine extends AutoCloseable {
     /** One row per partition of {@code topic}, sorted by partition; 42P01 when unknown. */
     List<PartitionStatus> partitionStatus(String topic);
 
+    /**
+     * The live brokers of the cluster, sorted by id ({@code sys.brokers}); a single node lists itself.
+     * The default (an engine without a cluster) lists none.
+     */
+    default List<BrokerStatus> brokers() {
+        return List.of();
+    }
+
     // ---- write ------------------------------------------------------------------------------
 
     /**

@@ -28,6 +28,16 @@ public final class SqlStates {
     public static final String CONNECTION_FAILURE = "08006";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String SERIALIZATION_FAILURE = "40001";
+    /**
+     * Fewer replicas are in sync than the topic's {@code min_insync_replicas} (Kafka's
+     * NOT_ENOUGH_REPLICAS): retriable, the ISR grows back when followers catch up.
+     */
+    public static final String NOT_ENOUGH_REPLICAS = "40R01";
+    /**
+     * A partition has no leader now, or leadership moved during the call (Kafka's
+     * NOT_LEADER_OR_FOLLOWER / LEADER_NOT_AVAILABLE): retriable once the controller elected a leader.
+     */
+    public static final String NOT_LEADER = "40R02";
     public static final String QUERY_CANCELED = "57014";
     public static final String OBJECT_IN_USE = "55006";
     public static final String INSUFFICIENT_RESOURCES = "53000";

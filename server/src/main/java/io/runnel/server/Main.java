@@ -67,8 +67,22 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--sql-port", description = "SQL endpoint port; 0 picks a free one (default: 7070).")
         Integer sqlPort;
 
-        @Option(names = "--broker-port", description = "Broker-to-broker port, reserved for replication (default: 7071).")
+        @Option(names = "--broker-port", description = "Broker-to-broker port (replication, forwarded requests); 0 picks a free one "
+                + "(default: 7071).")
         Integer brokerPort;
+
+        @Option(names = "--broker-id", description = "This broker's id, unique in its cluster (default: 0).")
+        Integer brokerId;
+
+        @Option(names = "--zookeeper-connect", paramLabel = "HOST:PORT[,HOST:PORT...][/CHROOT]",
+                description = "ZooKeeper ensemble of a cluster (default: an embedded ZooKeeper in <data-dir>/zookeeper, single node).")
+        String zookeeperConnect;
+
+        @Option(names = "--rack", description = "Rack or zone of this broker, for rack-aware replica placement (default: none).")
+        String rack;
+
+        @Option(names = "--advertised-host", description = "Address other brokers and clients reach this broker at (default: --host).")
+        String advertisedHost;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a configuration key (repeatable).")
         List<String> settings = new ArrayList<>();
@@ -89,6 +103,18 @@ public final class Main implements Callable<Integer> {
                 }
                 if (brokerPort != null) {
                     flags.put("broker_port", brokerPort.toString());
+                }
+                if (brokerId != null) {
+                    flags.put("broker_id", brokerId.toString());
+                }
+                if (zookeeperConnect != null) {
+                    flags.put("zookeeper_connect", zookeeperConnect);
+                }
+                if (rack != null) {
+                    flags.put("broker_rack", rack);
+                }
+                if (advertisedHost != null) {
+                    flags.put("advertised_host", advertisedHost);
                 }
                 Map<String, String> file = configFile == null ? Map.of() : ConfigLoader.readFile(configFile);
                 config = ConfigLoader.load(file, ConfigLoader.parseOverrides(settings), flags);

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class ChildServer implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("Runnel \\S+ ready: jdbc:runnel://([^:]+):(\\d+)");
+    private static final Pattern ZOOKEEPER_READY = Pattern.compile("ZooKeeper (ready): 127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
     private final int port;
@@ -31,12 +32,36 @@ final class ChildServer implements AutoCloseable {
     }
 
     static ChildServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"),
-                "io.runnel.server.Main", "server", "--data-dir", dataDir.toString(), "--sql-port", "0"));
-        command.addAll(List.of(extraArgs));
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("io.runnel.server.Main", "server", "--data-dir", dataDir.toString()));
+        List<String> extra = List.of(extraArgs);
+        if (!extra.contains("--sql-port")) {
+            command.addAll(List.of("--sql-port", "0"));
+        }
+        if (!extra.contains("--broker-port")) {
+            command.addAll(List.of("--broker-port", "0"));
+        }
+        command.addAll(extra);
+        return launch(command, dataDir, READY, "runnel server");
+    }
+
+    /**
+     * A standalone ZooKeeper server ({@link StandaloneZooKeeperMain}) in a child JVM over {@code dir};
+     * {@link #port()} is its client port on 127.0.0.1.
+     */
+    static ChildServer startZooKeeper(Path dir, int tickMs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of(StandaloneZooKeeperMain.class.getName(), dir.toString(), Integer.toString(tickMs)));
+        return launch(command, dir, ZOOKEEPER_READY, "ZooKeeper");
+    }
+
+    private static List<String> javaCommand() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"));
+    }
+
+    private static ChildServer launch(List<String> command, Path dataDir, Pattern ready, String what)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(false)
                 .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()))
                 .start();
@@ -59,22 +84,39 @@ final class ChildServer implements AutoCloseable {
             String line = lines.poll(200, TimeUnit.MILLISECONDS);
             if (line != null) {
                 output.add(line);
-                Matcher m = READY.matcher(line);
+                Matcher m = ready.matcher(line);
                 if (m.matches()) {
                     return new ChildServer(process, Integer.parseInt(m.group(2)), output);
                 }
             }
             if (!process.isAlive() && lines.isEmpty()) {
-                throw new IllegalStateException("runnel server exited with " + process.exitValue() + " before it was ready; "
-                        + "stdout: " + output);
+                throw new IllegalStateException(what + " exited with " + process.exitValue() + " before it was ready; "
+                        + "stdout: " + output + "; log: " + dataDir.resolveSibling(dataDir.getFileName() + ".log"));
             }
         }
         process.destroyForcibly();
-        throw new IllegalStateException("runnel server was not ready within 90 s; stdout: " + output);
+        throw new IllegalStateException(what + " was not ready within 90 s; stdout: " + output);
     }
 
     int port() {
         return port;
+    }
+
+    /** The operating-system process id (for kill -9, SIGSTOP and SIGCONT by pid). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to this process only, by pid. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
     }
 
     String url() {

@@ -27,6 +27,7 @@ public final class ServerFixture implements AutoCloseable {
         this.settings = new LinkedHashMap<>(settings);
         this.settings.put("data_dir", dataDir.toString());
         this.settings.put("sql_port", "0");
+        this.settings.put("broker_port", "0");
         this.server = RunnelServer.start(config());
     }
 

@@ -23,6 +23,12 @@ import java.util.Objects;
  *   <tr><td>maxIndexBytes</td><td>10 MiB</td><td>size of each index file of an active segment</td></tr>
  *   <tr><td>acksZeroQueueBatches</td><td>1,024</td><td>produce calls with acks=0 queued for appending;
  *       when full, the producer appends itself (back-pressure)</td></tr>
+ *   <tr><td>replicaLagTimeMaxMs</td><td>10,000</td><td>a leader removes from the ISR a follower that has not
+ *       been caught up for this long (checked every half of it)</td></tr>
+ *   <tr><td>metadataWaitMs</td><td>30,000</td><td>how long DDL waits for this broker to see its own change
+ *       in the cluster metadata, and a produce for a partition without a leader waits at most (within its timeout)</td></tr>
+ *   <tr><td>backgroundTasks</td><td>true</td><td>run retention, flushes, trash and ISR checks on a scheduler thread;
+ *       false leaves them to explicit calls (the replication simulation drives them on its own clock)</td></tr>
  * </table>
  */
 public record EngineConfig(
@@ -33,9 +39,14 @@ public record EngineConfig(
         TopicConfig defaultTopicConfig,
         int indexIntervalBytes,
         int maxIndexBytes,
-        int acksZeroQueueBatches) {
+        int acksZeroQueueBatches,
+        long replicaLagTimeMaxMs,
+        long metadataWaitMs,
+        boolean backgroundTasks) {
 
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 30_000;
+    public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 10_000;
+    public static final long DEFAULT_METADATA_WAIT_MS = 30_000;
 
     public EngineConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -56,46 +67,57 @@ public record EngineConfig(
         if (acksZeroQueueBatches < 1) {
             throw new IllegalArgumentException("acksZeroQueueBatches must be positive, got " + acksZeroQueueBatches);
         }
+        if (replicaLagTimeMaxMs < 2) {
+            throw new IllegalArgumentException("replicaLagTimeMaxMs must be at least 2, got " + replicaLagTimeMaxMs);
+        }
+        if (metadataWaitMs < 1) {
+            throw new IllegalArgumentException("metadataWaitMs must be positive, got " + metadataWaitMs);
+        }
     }
 
     /** The documented defaults over {@code dataDir}. */
     public static EngineConfig defaults(Path dataDir) {
         return new EngineConfig(dataDir, 0, FlushPolicy.OS, DEFAULT_RETENTION_CHECK_INTERVAL_MS, TopicConfig.DEFAULTS,
-                4096, 10 << 20, 1024);
+                4096, 10 << 20, 1024, DEFAULT_REPLICA_LAG_TIME_MAX_MS, DEFAULT_METADATA_WAIT_MS, true);
     }
 
     public EngineConfig withBrokerId(int v) {
-        return new EngineConfig(dataDir, v, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes,
-                maxIndexBytes, acksZeroQueueBatches);
+        return new EngineConfig(dataDir, v, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withFlushPolicy(FlushPolicy v) {
-        return new EngineConfig(dataDir, brokerId, v, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes,
-                maxIndexBytes, acksZeroQueueBatches);
+        return new EngineConfig(dataDir, brokerId, v, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withRetentionCheckIntervalMs(long v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, v, defaultTopicConfig, indexIntervalBytes, maxIndexBytes,
-                acksZeroQueueBatches);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, v, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withDefaultTopicConfig(TopicConfig v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, v, indexIntervalBytes,
-                maxIndexBytes, acksZeroQueueBatches);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, v, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withIndexIntervalBytes(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, v,
-                maxIndexBytes, acksZeroQueueBatches);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, v, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withMaxIndexBytes(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig,
-                indexIntervalBytes, v, acksZeroQueueBatches);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, v, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
     }
 
     public EngineConfig withAcksZeroQueueBatches(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig,
-                indexIntervalBytes, maxIndexBytes, v);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, v, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+    }
+
+    public EngineConfig withReplicaLagTimeMaxMs(long v) {
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, v, metadataWaitMs, backgroundTasks);
+    }
+
+    public EngineConfig withMetadataWaitMs(long v) {
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, v, backgroundTasks);
+    }
+
+    public EngineConfig withBackgroundTasks(boolean v) {
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, v);
     }
 }

@@ -167,6 +167,14 @@ public final class LeaderEpochCache {
         }
     }
 
+    /** Forgets every entry (the log was emptied and restarted at a new offset). */
+    public synchronized void clear() throws IOException {
+        if (!entries.isEmpty()) {
+            entries.clear();
+            write();
+        }
+    }
+
     /** Guarded by this. */
     private void write() throws IOException {
         StringBuilder sb = new StringBuilder().append(VERSION).append('\n').append(entries.size()).append('\n');

@@ -1,5 +1,7 @@
 package io.runnel.server.config;
 
+import io.runnel.engine.EngineException;
+import io.runnel.replication.ClusterConfig;
 import io.runnel.sql.SqlLayerConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -15,7 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Reads {@link ServerConfig}: defaults, then a properties file, then {@code key=value} overrides.
- * Keys are snake_case ({@code sql_port}); a dash is read as an underscore. An unknown key is an
+ * Keys are snake_case ({@code sql_port}); a dash or a dot is read as an underscore
+ * ({@code zookeeper.connect} is {@code zookeeper_connect}). An unknown key is an
  * error naming the key and listing the known ones — never silently ignored (DESIGN.md §6).
  *
  * <p>Stateless and thread-safe.
@@ -26,14 +29,48 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /** Server keys that are {@link ClusterConfig} keys, with the name {@link ClusterConfig#fromProperties} knows them by. */
+    private static final Map<String, String> CLUSTER_KEYS = Map.ofEntries(
+            Map.entry("zookeeper_connect", "zookeeper.connect"),
+            Map.entry("zookeeper_root", "zookeeper.root"),
+            Map.entry("zookeeper_session_timeout_ms", "zookeeper.session.timeout.ms"),
+            Map.entry("zookeeper_connection_timeout_ms", "zookeeper.connection.timeout.ms"),
+            Map.entry("zookeeper_embedded_port", "zookeeper.embedded.port"),
+            Map.entry("zookeeper_embedded_tick_ms", "zookeeper.embedded.tick.ms"),
+            Map.entry("broker_rack", "broker.rack"),
+            Map.entry("replica_fetch_max_wait_ms", "replica.fetch.max.wait.ms"),
+            Map.entry("replica_fetch_max_bytes", "replica.fetch.max.bytes"),
+            Map.entry("replica_fetch_backoff_ms", "replica.fetch.backoff.ms"),
+            Map.entry("broker_request_timeout_ms", "request.timeout.ms"),
+            Map.entry("broker_request_threads", "broker.request.threads"),
+            Map.entry("controlled_shutdown_timeout_ms", "controlled.shutdown.timeout.ms"),
+            Map.entry("advertised_broker_port", "advertised.broker.port"));
+
     private static Map<String, String> defaults() {
         SqlLayerConfig sql = SqlLayerConfig.DEFAULTS;
+        ClusterConfig cluster = ClusterConfig.defaults();
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data_dir", "./data");
         m.put("host", "127.0.0.1");
         m.put("sql_port", "7070");
         m.put("broker_port", "7071");
         m.put("broker_id", "0");
+        m.put("advertised_host", "");
+        m.put("advertised_broker_port", "0");
+        m.put("broker_rack", "");
+        m.put("zookeeper_connect", "");
+        m.put("zookeeper_root", cluster.zookeeperRoot());
+        m.put("zookeeper_session_timeout_ms", Integer.toString(cluster.zookeeperSessionTimeoutMs()));
+        m.put("zookeeper_connection_timeout_ms", Integer.toString(cluster.zookeeperConnectionTimeoutMs()));
+        m.put("zookeeper_embedded_port", Integer.toString(cluster.embeddedZookeeperPort()));
+        m.put("zookeeper_embedded_tick_ms", Integer.toString(cluster.embeddedZookeeperTickMs()));
+        m.put("replica_lag_time_max_ms", "10000");
+        m.put("replica_fetch_max_wait_ms", Integer.toString(cluster.fetcher().maxWaitMs()));
+        m.put("replica_fetch_max_bytes", Integer.toString(cluster.fetcher().maxBytes()));
+        m.put("replica_fetch_backoff_ms", Long.toString(cluster.fetcher().backoffMs()));
+        m.put("broker_request_timeout_ms", Long.toString(cluster.requestTimeoutMs()));
+        m.put("broker_request_threads", Integer.toString(cluster.requestThreads()));
+        m.put("controlled_shutdown_timeout_ms", Long.toString(cluster.controlledShutdownTimeoutMs()));
         m.put("flush_interval_ms", "-1");
         m.put("retention_check_interval_ms", "30000");
         m.put("http_max_threads", "600");
@@ -119,16 +156,43 @@ public final class ConfigLoader {
         if (host.isBlank()) {
             throw new ConfigException("host must not be empty");
         }
-        return new ServerConfig(Path.of(values.get("data_dir")), host, v.intIn("sql_port", 0, 65535),
-                v.intIn("broker_port", 0, 65535), v.intIn("broker_id", 0, Integer.MAX_VALUE),
+        String advertised = values.get("advertised_host").isBlank() ? host : values.get("advertised_host").trim();
+        if (advertised.equals("0.0.0.0") || advertised.equals("::") || advertised.equals("[::]")) {
+            throw new ConfigException("host " + host + " binds every address: set advertised_host to the address other "
+                    + "brokers and clients reach this broker at");
+        }
+        int brokerPort = v.intIn("broker_port", 0, 65535);
+        int sqlPort = v.intIn("sql_port", 0, 65535);
+        Map<String, String> clusterProperties = new LinkedHashMap<>();
+        clusterProperties.put("host", advertised);
+        clusterProperties.put("broker.port", Integer.toString(brokerPort));
+        clusterProperties.put("sql.port", Integer.toString(sqlPort));
+        CLUSTER_KEYS.forEach((serverKey, clusterKey) -> clusterProperties.put(clusterKey, values.get(serverKey)));
+        ClusterConfig cluster;
+        try {
+            cluster = ClusterConfig.fromProperties(ClusterConfig.defaults(), clusterProperties);
+        } catch (EngineException e) {
+            throw new ConfigException(serverKeys(e.getMessage()));
+        }
+        return new ServerConfig(Path.of(values.get("data_dir")), host, sqlPort,
+                brokerPort, v.intIn("broker_id", 0, Integer.MAX_VALUE),
                 v.longIn("flush_interval_ms", -1, Long.MAX_VALUE), v.longIn("retention_check_interval_ms", 1, Long.MAX_VALUE),
                 v.intIn("http_max_threads", 8, 100_000), v.intIn("http_max_queued_requests", 1, 10_000_000),
                 v.longIn("http_idle_timeout_ms", 1_000, Long.MAX_VALUE), v.longIn("max_request_bytes", 1024, Integer.MAX_VALUE),
-                sql);
+                v.longIn("replica_lag_time_max_ms", 2, 3_600_000), cluster, sql);
     }
 
     static String normalize(String key) {
-        return key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return key.trim().toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    /** {@link ClusterConfig}'s messages name its dotted keys: name the server's instead. */
+    private static String serverKeys(String message) {
+        String m = message;
+        for (Map.Entry<String, String> e : CLUSTER_KEYS.entrySet()) {
+            m = m.replace(e.getValue(), e.getKey());
+        }
+        return m;
     }
 
     /** Typed access to the merged values, with errors that name the key. */

@@ -1,5 +1,6 @@
 package io.runnel.server.config;
 
+import io.runnel.replication.ClusterConfig;
 import io.runnel.sql.SqlLayerConfig;
 import java.nio.file.Path;
 
@@ -13,13 +14,17 @@ import java.nio.file.Path;
  *
  * @param host address the SQL endpoint binds (127.0.0.1 by default: reachable from this machine only)
  * @param sqlPort HTTP port of the SQL endpoint and /metrics; 0 picks a free one
- * @param brokerPort broker-to-broker port, reserved for replication (not bound by a single node)
+ * @param brokerPort broker-to-broker port (replication and forwarded requests); 0 picks a free one
+ * @param brokerId this broker's id, unique in its cluster
  * @param flushIntervalMs -1: fsync when segments roll and on close (the OS writes back); 0: fsync every
  *     batch before acknowledging; N: fsync at most every N ms
  * @param httpMaxThreads most threads serving HTTP requests
  * @param httpMaxQueuedRequests requests waiting for a thread beyond which new ones are refused
  * @param httpIdleTimeoutMs an idle HTTP connection is closed after this long
  * @param maxRequestBytes largest request body accepted (a bigger one fails with 54000)
+ * @param replicaLagTimeMaxMs a leader removes from the ISR a follower that was not caught up for this long
+ * @param cluster the broker's cluster settings (ZooKeeper, rack, advertised address, replica fetching); its
+ *     broker and SQL ports are the ones above (the SQL port is advertised once bound)
  */
 public record ServerConfig(
         Path dataDir,
@@ -33,4 +38,6 @@ public record ServerConfig(
         int httpMaxQueuedRequests,
         long httpIdleTimeoutMs,
         long maxRequestBytes,
+        long replicaLagTimeMaxMs,
+        ClusterConfig cluster,
         SqlLayerConfig sql) {}

@@ -47,4 +47,37 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.readFile(Path.of("/nonexistent/runnel.properties")))
                 .hasMessageContaining("/nonexistent/runnel.properties");
     }
+
+    @Test
+    void clusterSettingsDefaultToASingleNodeWithAnEmbeddedZooKeeper() {
+        ServerConfig c = ConfigLoader.load();
+        assertThat(c.cluster().embeddedZookeeper()).isTrue();
+        assertThat(c.cluster().zookeeperRoot()).isEqualTo("/runnel");
+        assertThat(c.cluster().host()).isEqualTo("127.0.0.1");
+        assertThat(c.cluster().brokerPort()).isEqualTo(7071);
+        assertThat(c.cluster().rack()).isNull();
+        assertThat(c.brokerId()).isZero();
+        assertThat(c.replicaLagTimeMaxMs()).isEqualTo(10_000);
+    }
+
+    @Test
+    void clusterSettingsAcceptDottedKeysAndNameServerKeysInErrors() {
+        ServerConfig c = ConfigLoader.load(Map.of("zookeeper.connect", "10.0.0.1:2181,10.0.0.2:2181", "broker.id", "3",
+                "broker_rack", "eu-1a", "advertised_host", "10.0.0.7", "broker_port", "0", "zookeeper_session_timeout_ms",
+                "6000", "replica_lag_time_max_ms", "2000"));
+        assertThat(c.cluster().zookeeperConnect()).isEqualTo("10.0.0.1:2181,10.0.0.2:2181");
+        assertThat(c.cluster().embeddedZookeeper()).isFalse();
+        assertThat(c.brokerId()).isEqualTo(3);
+        assertThat(c.cluster().rack()).isEqualTo("eu-1a");
+        assertThat(c.cluster().host()).isEqualTo("10.0.0.7");
+        assertThat(c.cluster().brokerPort()).isZero();
+        assertThat(c.cluster().zookeeperSessionTimeoutMs()).isEqualTo(6000);
+        assertThat(c.replicaLagTimeMaxMs()).isEqualTo(2000);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("zookeeper_session_timeout_ms", "5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("zookeeper_session_timeout_ms");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("host", "0.0.0.0"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("advertised_host");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("zookeeper_root", "no-slash"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no-slash");
+    }
 }

@@ -846,8 +846,12 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Closes the files as a crash would: no flush, no index trim, no clean-shutdown marker. For tests. */
-    void closeAbruptly() {
+    /**
+     * Closes the files as a crash would: no flush, no index trim, no clean-shutdown marker; the next
+     * open recovers. For tests and in-process crash simulation (replication), which must not leak the
+     * files of every simulated crash.
+     */
+    public void closeAbruptly() {
         lock.lock();
         try {
             closed = true;

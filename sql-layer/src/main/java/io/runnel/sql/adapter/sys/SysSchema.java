@@ -1,5 +1,6 @@
 package io.runnel.sql.adapter.sys;
 
+import io.runnel.engine.BrokerStatus;
 import io.runnel.engine.group.GroupCoordinator;
 import io.runnel.engine.group.GroupPartitionStatus;
 import io.runnel.engine.Engine;
@@ -25,6 +26,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       and bytes now;
  *   <li>{@code partitions}: one row per partition: leader, replicas, in-sync replicas, log start,
  *       high watermark, log end, bytes;
+ *   <li>{@code brokers}: one row per live broker of the cluster: id, advertised host, SQL and broker
+ *       ports, rack, partitions led and replicas held;
  *   <li>{@code consumer_groups}: one row per partition a consumer group has a committed offset for or
  *       a member reading: group, topic, partition, member, committed offset, log end offset, lag;
  *   <li>{@code queries}: the statements running now (bounded results not yet fully fetched
@@ -42,6 +45,7 @@ public final class SysSchema extends AbstractSchema {
         Map<String, Table> map = new LinkedHashMap<>();
         map.put("topics", topics(engine));
         map.put("partitions", partitions(engine));
+        map.put("brokers", brokers(engine));
         map.put("queries", queries(queries));
         map.put("consumer_groups", consumerGroups(groups));
         this.tables = java.util.Collections.unmodifiableMap(map);
@@ -132,6 +136,26 @@ public final class SysSchema extends AbstractSchema {
                         p.topic(), p.partition(), p.leader(), p.leaderEpoch(), join(p.replicas()), join(p.isr()),
                         p.logStartOffset(), p.highWatermark(), p.logEndOffset(), p.sizeBytes()});
                 }
+            }
+            return rows;
+        });
+    }
+
+    private static SystemTable brokers(Engine engine) {
+        List<SystemTable.ColumnDef> columns = new SystemTable.Columns()
+                .notNull("broker_id", SqlTypeName.INTEGER)
+                .notNull("host", SqlTypeName.VARCHAR)
+                .notNull("sql_port", SqlTypeName.INTEGER)
+                .notNull("broker_port", SqlTypeName.INTEGER)
+                .nullable("rack", SqlTypeName.VARCHAR)
+                .notNull("leader_partitions", SqlTypeName.INTEGER)
+                .notNull("replicas", SqlTypeName.INTEGER)
+                .build();
+        return new SystemTable("brokers", columns, () -> {
+            List<Object[]> rows = new ArrayList<>();
+            for (BrokerStatus b : engine.brokers()) {
+                rows.add(new Object[] {
+                    b.brokerId(), b.host(), b.sqlPort(), b.brokerPort(), b.rack(), b.leaderPartitions(), b.replicas()});
             }
             return rows;
         });

@@ -1,0 +1,30 @@
+package io.runnel.engine.cluster;
+
+import io.runnel.engine.catalog.Versioned;
+import java.util.List;
+
+/**
+ * One partition in a {@link MetadataImage}: its assigned replicas (preferred leader first) and its
+ * replication state with the version a compare-and-set write must present.
+ *
+ * @param replicas the assigned replicas; empty when the assignment is not known yet
+ * @param state    the state, or {@code null} when it is not known yet (a topic being created)
+ */
+public record PartitionImage(int partition, List<Integer> replicas, Versioned<PartitionState> state) {
+    public PartitionImage {
+        replicas = List.copyOf(replicas);
+    }
+
+    /** The leader, or {@link PartitionState#NO_LEADER} when there is none or the state is unknown. */
+    public int leader() {
+        return state == null ? PartitionState.NO_LEADER : state.value().leader();
+    }
+
+    public int leaderEpoch() {
+        return state == null ? -1 : state.value().leaderEpoch();
+    }
+
+    public List<Integer> isr() {
+        return state == null ? List.of() : state.value().isr();
+    }
+}

@@ -1,0 +1,228 @@
+package io.runnel.replication.transport.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.runnel.engine.EngineException;
+import io.runnel.engine.SqlStates;
+import io.runnel.engine.cluster.BrokerInfo;
+import io.runnel.replication.protocol.Protocol;
+import io.runnel.replication.protocol.ProtocolCodec;
+import io.runnel.replication.protocol.ProtocolException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection from this broker to another, carrying many requests at once (matched to their
+ * responses by correlation id). It connects lazily, to the address the current metadata gives for the
+ * broker, and again after a failure; a request fails when the connection breaks (SQLSTATE 08006,
+ * retriable) or when it gets no answer within its timeout.
+ *
+ * <p>Thread-safe.
+ */
+final class NettyConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
+
+    private final int localBrokerId;
+    private final int remoteBrokerId;
+    private final String purpose;
+    private final EventLoopGroup group;
+    private final IntFunction<BrokerInfo> addresses;
+    private final long connectTimeoutMs;
+    private final AtomicInteger correlation = new AtomicInteger();
+    private final Map<Integer, CompletableFuture<ByteBuffer>> pending = new ConcurrentHashMap<>();
+    /** Guarded by this. */
+    private ChannelFuture connecting;
+    /** Guarded by this. */
+    private boolean closed;
+
+    NettyConnection(int localBrokerId, int remoteBrokerId, String purpose, EventLoopGroup group,
+            IntFunction<BrokerInfo> addresses, long connectTimeoutMs) {
+        this.localBrokerId = localBrokerId;
+        this.remoteBrokerId = remoteBrokerId;
+        this.purpose = purpose;
+        this.group = group;
+        this.addresses = addresses;
+        this.connectTimeoutMs = connectTimeoutMs;
+    }
+
+    /** Encodes a request with a fresh correlation id. */
+    interface Encoder {
+        ByteBuffer encode(int correlationId);
+    }
+
+    /**
+     * Sends a request; the future completes with the response body (after its header), or exceptionally
+     * with the error the peer reported, a connection failure, or a {@link TimeoutException}.
+     */
+    CompletableFuture<ByteBuffer> send(Encoder request, long timeoutMs) {
+        int corr = correlation.incrementAndGet();
+        CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
+        ByteBuffer frame;
+        try {
+            frame = request.encode(corr);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        ChannelFuture connection;
+        try {
+            connection = connection();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        pending.put(corr, result);
+        connection.addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(corr, unreachable(f.cause()));
+                return;
+            }
+            Channel ch = connection.channel();
+            var timeout = ch.eventLoop().schedule(() -> fail(corr, new TimeoutException("broker " + remoteBrokerId
+                    + " did not answer within " + timeoutMs + " ms")), timeoutMs, TimeUnit.MILLISECONDS);
+            result.whenComplete((r, e) -> timeout.cancel(false));
+            ch.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(w -> {
+                if (!w.isSuccess()) {
+                    fail(corr, unreachable(w.cause()));
+                    ch.close();
+                }
+            });
+        });
+        return result;
+    }
+
+    private void fail(int corr, Throwable error) {
+        CompletableFuture<ByteBuffer> f = pending.remove(corr);
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    private EngineException unreachable(Throwable cause) {
+        BrokerInfo b = addresses.apply(remoteBrokerId);
+        return new EngineException(SqlStates.CONNECTION_FAILURE, "broker " + remoteBrokerId + (b == null ? ""
+                : " at " + b.host() + ":" + b.brokerPort()) + " is unreachable from broker " + localBrokerId + ": "
+                + (cause == null ? "connection closed" : cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    }
+
+    /** The live connection, or one being made. */
+    private synchronized ChannelFuture connection() {
+        if (closed) {
+            throw new EngineException(SqlStates.CONNECTION_FAILURE, "broker " + localBrokerId + " is closing");
+        }
+        if (connecting != null && (!connecting.isDone() || (connecting.isSuccess() && connecting.channel().isActive()))) {
+            return connecting;
+        }
+        BrokerInfo b = addresses.apply(remoteBrokerId);
+        if (b == null) {
+            throw new EngineException(SqlStates.CONNECTION_FAILURE, "broker " + remoteBrokerId
+                    + " is not registered in the cluster metadata (down?)");
+        }
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMs)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(Protocol.MAX_FRAME_BYTES, 0,
+                                Protocol.SIZE_LENGTH, 0, Protocol.SIZE_LENGTH));
+                        ch.pipeline().addLast(new ResponseHandler());
+                    }
+                });
+        connecting = bootstrap.connect(b.host(), b.brokerPort());
+        LOG.debug("Broker {} connects to broker {} at {}:{} ({})", localBrokerId, remoteBrokerId, b.host(), b.brokerPort(), purpose);
+        return connecting;
+    }
+
+    private final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            ByteBuffer buf = ByteBuffer.allocate(frame.readableBytes());
+            frame.readBytes(buf);
+            buf.flip();
+            ProtocolCodec.ResponseHeader header;
+            try {
+                header = ProtocolCodec.readResponseHeader(buf);
+            } catch (ProtocolException e) {
+                LOG.warn("Broker {}: bad response from broker {}: {}", localBrokerId, remoteBrokerId, e.getMessage());
+                ctx.close();
+                return;
+            }
+            CompletableFuture<ByteBuffer> f = pending.remove(header.correlationId());
+            if (f == null) {
+                return; // timed out already
+            }
+            ByteBuffer body = buf.slice();
+            if (header.errorCode() == Protocol.NONE) {
+                f.complete(body);
+                return;
+            }
+            try {
+                f.completeExceptionally(RemoteErrors.exception(ProtocolCodec.decodeError(body), header.errorCode(), remoteBrokerId));
+            } catch (ProtocolException e) {
+                f.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            failAll(ctx.channel(), null);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failAll(ctx.channel(), cause);
+            ctx.close();
+        }
+    }
+
+    /** The connection broke: every request on it fails (they were all sent on the one channel). */
+    private void failAll(Channel channel, Throwable cause) {
+        synchronized (this) {
+            if (connecting != null && connecting.channel() == channel) {
+                connecting = null;
+            }
+        }
+        EngineException error = unreachable(cause);
+        for (Integer corr : pending.keySet()) {
+            fail(corr, error);
+        }
+    }
+
+    @Override
+    public void close() {
+        ChannelFuture c;
+        synchronized (this) {
+            closed = true;
+            c = connecting;
+            connecting = null;
+        }
+        if (c != null) {
+            c.channel().close();
+        }
+        EngineException error = new EngineException(SqlStates.CONNECTION_FAILURE, "broker " + localBrokerId
+                + " closed its connection to broker " + remoteBrokerId);
+        for (Integer corr : pending.keySet()) {
+            fail(corr, error);
+        }
+    }
+}
