@@ -24,14 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The cluster figures of docs/performance.md, by command only (not in {@code verify}):
  *
  * <pre>
- * ./mvnw -B verify -pl server -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=ClusterBenchIT -Dcluster.bench=true [-Dcluster.bench.failovers=5] [-Dcluster.bench.rows=200000]
+ * ./mvnw -B verify -pl server -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+ *     -Dit.test=ClusterBenchmark [-Dcluster.bench.failovers=5] [-Dcluster.bench.rows=200000]
  * </pre>
  *
  * Three broker JVMs and a ZooKeeper JVM on 127.0.0.1, the client in the test JVM:
@@ -45,8 +44,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       median of 3 runs each.
  * </ul>
  */
-@EnabledIfSystemProperty(named = "cluster.bench", matches = "true")
-class ClusterBenchIT {
+class ClusterBenchmark {
     private final List<ChildServer> processes = new ArrayList<>();
     private final Map<Integer, ChildServer> brokers = new TreeMap<>();
     private Path base;
