@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * sqlline, as {@code ./runnel sql} runs it (the Runnel driver, incremental output), runs a script
  * non-interactively against a server: DDL, inserts, a query, an aggregate, metadata commands and an
- * error.
+ * error; and the launcher itself with a script piped into it, as a user scripts it.
  */
 class SqllineIT {
 
@@ -46,6 +46,38 @@ class SqllineIT {
             for (String table : List.of("orders", "topics", "partitions", "queries")) {
                 assertThat(out).contains(table);
             }
+        }
+    }
+
+    /**
+     * {@code ./runnel sql URL < script}: without a terminal sqlline gets a width-0 "dumb" terminal,
+     * which printed every table with empty columns until the launcher set a width.
+     */
+    @Test
+    void scriptPipedIntoTheLauncherPrintsItsTables() throws Exception {
+        Path launcher = Path.of("..", "runnel").toAbsolutePath().normalize();
+        assertThat(launcher).as("the launcher at the repository root").isRegularFile();
+        try (ServerFixture fixture = new ServerFixture()) {
+            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "sql", fixture.url())
+                    .redirectErrorStream(true);
+            pb.environment().put("RUNNEL_SKIP_BUILD", "1"); // this build's jars, no nested build
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(String.join("\n",
+                        "CREATE TOPIC piped (id BIGINT NOT NULL, customer VARCHAR(16)) WITH (partitions = 2);",
+                        "INSERT INTO piped VALUES (41, 'carol'), (42, 'dave');",
+                        "SELECT id, customer FROM piped ORDER BY id;",
+                        "!quit", "").getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            System.out.println(out);
+            assertThat(out).contains("2 rows affected");
+            assertThat(out).containsPattern("\\|\\s*41\\s*\\|\\s*carol\\s*\\|")
+                    .containsPattern("\\|\\s*42\\s*\\|\\s*dave\\s*\\|")
+                    .contains("customer");
+            assertThat(out).doesNotContain("Unable to create a system terminal");
         }
     }
 }
