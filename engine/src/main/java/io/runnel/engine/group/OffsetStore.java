@@ -18,12 +18,12 @@ import io.runnel.storage.format.DecodedBatch;
 import io.runnel.storage.format.Schema;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * committed_at BIGINT NOT NULL} (epoch ms). One partition: records are totally ordered.
  *
  * <p>Thread-safe: commits are serialized by the store's monitor, so the topic's order is the order
- * in which the cache changed.
+ * in which the cache changed. Reads ({@link #committed}, {@link #snapshot}, {@link #knowsGroup}) take no
+ * lock: a commit holds the monitor while its produce waits for acks=all, and a fetch positioning a
+ * reader or a {@code sys.consumer_groups} query must not wait behind it. A reader sees each offset
+ * either before or after a commit (a multi-partition commit may be seen partly applied).
  */
 public final class OffsetStore {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetStore.class);
@@ -64,8 +67,8 @@ public final class OffsetStore {
     private final OffsetStoreConfig config;
     private final Clock clock;
     private final TopicInfo topic;
-    /** @GuardedBy("this") */
-    private final Map<OffsetKey, CommittedOffset> offsets = new HashMap<>();
+    /** Written under the monitor (replay, commit); read without it. */
+    private final Map<OffsetKey, CommittedOffset> offsets = new ConcurrentHashMap<>();
     /** Commit records appended since the last snapshot. @GuardedBy("this") */
     private long recordsSinceSnapshot;
 
@@ -132,18 +135,18 @@ public final class OffsetStore {
     }
 
     /** The committed offset of {@code key}, if one was committed for the topic with id {@code topicId}. */
-    public synchronized Optional<Long> committed(OffsetKey key, UUID topicId) {
+    public Optional<Long> committed(OffsetKey key, UUID topicId) {
         CommittedOffset c = offsets.get(key);
         return c != null && c.topicId().equals(topicId) ? Optional.of(c.offset()) : Optional.empty();
     }
 
     /** Every committed offset now (including those of topics since dropped), as a copy. */
-    public synchronized Map<OffsetKey, CommittedOffset> snapshot() {
+    public Map<OffsetKey, CommittedOffset> snapshot() {
         return new LinkedHashMap<>(offsets);
     }
 
     /** Whether anything was ever committed for {@code group} (on any topic). */
-    public synchronized boolean knowsGroup(String group) {
+    public boolean knowsGroup(String group) {
         for (OffsetKey k : offsets.keySet()) {
             if (k.group().equals(group)) {
                 return true;
@@ -205,6 +208,12 @@ public final class OffsetStore {
     private void append(Map<OffsetKey, CommittedOffset> records) {
         List<PartitionBatch> batches = new ArrayList<>();
         Schema schema = topic.currentSchema();
+        int groupCol = schema.indexOf("group_name");
+        int topicCol = schema.indexOf("topic");
+        int topicIdCol = schema.indexOf("topic_id");
+        int partitionCol = schema.indexOf("partition_id");
+        int offsetCol = schema.indexOf("next_offset");
+        int committedAtCol = schema.indexOf("committed_at");
         BatchBuilder b = null;
         try {
             for (Map.Entry<OffsetKey, CommittedOffset> e : records.entrySet()) {
@@ -213,12 +222,12 @@ public final class OffsetStore {
                 }
                 OffsetKey k = e.getKey();
                 CommittedOffset c = e.getValue();
-                b.setString(schema.indexOf("group_name"), k.group());
-                b.setString(schema.indexOf("topic"), k.topic());
-                b.setString(schema.indexOf("topic_id"), c.topicId().toString());
-                b.setInt(schema.indexOf("partition_id"), k.partition());
-                b.setLong(schema.indexOf("next_offset"), c.offset());
-                b.setLong(schema.indexOf("committed_at"), c.committedAtMs());
+                b.setString(groupCol, k.group());
+                b.setString(topicCol, k.topic());
+                b.setString(topicIdCol, c.topicId().toString());
+                b.setInt(partitionCol, k.partition());
+                b.setLong(offsetCol, c.offset());
+                b.setLong(committedAtCol, c.committedAtMs());
                 b.endRow();
                 if (b.rowCount() >= ROWS_PER_BATCH) {
                     batches.add(new PartitionBatch(0, b.build(BatchMetadata.NONE)));
