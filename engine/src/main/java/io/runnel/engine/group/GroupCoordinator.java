@@ -121,6 +121,7 @@ public final class GroupCoordinator implements AutoCloseable {
                         + " on topic " + topic.name());
             }
             member = new GroupMember(this, group, gt.topic, memberId, listener);
+            member.lastSeenMs = clock.millis();
             gt.members.put(memberId, member);
             rebalance(gt, changed);
             LOG.info("{} joined ({} members)", member, gt.members.size());
@@ -142,9 +143,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 return existing;
             }
         }
-        GroupMember m = join(group, topic, memberId, listener);
-        m.lastSeenMs = clock.millis();
-        return m;
+        return join(group, topic, memberId, listener);
     }
 
     /** The member {@code memberId} of {@code group} on the topic with id {@code topicId}, or null. */

@@ -6,6 +6,8 @@ import io.runnel.engine.TopicInfo;
 import io.runnel.engine.TopicReader;
 import io.runnel.engine.group.GroupService;
 import io.runnel.engine.group.GroupSession;
+import io.runnel.engine.group.NotCoordinatorException;
+import io.runnel.engine.group.UnknownMemberException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -183,7 +185,13 @@ public final class GroupCursor {
         frameStartRow = startRow;
         returned = null;
         if (autoCommit.getAsBoolean()) {
-            commitPositions(acked);
+            try {
+                commitPositions(acked);
+            } catch (UnknownMemberException | NotCoordinatorException e) {
+                // A rebalance or a coordinator failover took the partitions (the assignment change follows):
+                // the fetch goes on, and the rows since the last commit are read again by their next owner.
+                LOG.info("{} of group {}: auto-commit at fetch skipped: {}", memberId, group, e.getMessage());
+            }
         }
         return epoch;
     }
