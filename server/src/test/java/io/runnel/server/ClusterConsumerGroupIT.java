@@ -183,6 +183,30 @@ class ClusterConsumerGroupIT {
         }
         assertThat(seen).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
 
+        // Idle groups with committed offsets (a member fixes its start positions as it joins, then leaves):
+        // spread over the offsets partitions, so the kill below takes the leader of some of them too.
+        List<String> idle = List.of("h0", "h1", "h2", "h3", "h4", "h5");
+        List<Connection> idleMembers = new ArrayList<>();
+        for (String group : idle) {
+            Properties p = new Properties();
+            p.setProperty("group", group);
+            p.setProperty("fetch_wait_ms", "100");
+            Connection c = DriverManager.getConnection(brokers.get(1 + idleMembers.size() % 3).url(), p);
+            idleMembers.add(c);
+            c.createStatement().executeQuery("SELECT id FROM events EMIT CHANGES");
+        }
+        Map<String, List<Map<String, Object>>> idleBefore = new HashMap<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String group : idle) {
+                List<Map<String, Object>> rows = groupRows(brokers.get(3), group);
+                assertThat(rows).as(group).hasSize(6).allSatisfy(r -> assertThat(r.get("committed_offset")).isNotNull());
+                idleBefore.put(group, rows);
+            }
+        });
+        for (Connection c : idleMembers) {
+            c.close();
+        }
+
         // kill -9 the coordinator.
         Map<Integer, Long> committedBefore = new HashMap<>();
         ChildServer survivor = brokers.get(coordinator[0] == 1 ? 2 : 1);
@@ -223,6 +247,23 @@ class ClusterConsumerGroupIT {
             }
             assertThat(owners).as("the two surviving members").hasSize(2).doesNotContainNull();
         });
+        // Every idle group's offsets survived, those the victim coordinated now at another broker.
+        int moved = 0;
+        for (String group : idle) {
+            List<Map<String, Object>> before = idleBefore.get(group);
+            moved += before.get(0).get("coordinator_id").equals(victim) ? 1 : 0;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<Map<String, Object>> after = groupRows(survivor, group);
+                assertThat(after).as(group).hasSize(6);
+                for (int i = 0; i < 6; i++) {
+                    assertThat(after.get(i).get("committed_offset")).as("%s partition %d", group, i)
+                            .isEqualTo(before.get(i).get("committed_offset"));
+                    assertThat(after.get(i).get("coordinator_id")).isNotEqualTo(victim);
+                }
+            });
+        }
+        System.out.println("kill -9 of broker " + victim + ": " + moved + " of " + idle.size() + " idle groups (and group g) had"
+                + " their coordinator there; their offsets were replayed by the new leaders");
         System.out.println("kill -9 of coordinator broker " + victim + " -> the surviving members read on after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) + " ms");
         for (Member m : alive) {
