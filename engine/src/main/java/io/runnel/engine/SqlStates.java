@@ -38,6 +38,12 @@ public final class SqlStates {
      * NOT_LEADER_OR_FOLLOWER / LEADER_NOT_AVAILABLE): retriable once the controller elected a leader.
      */
     public static final String NOT_LEADER = "40R02";
+    /**
+     * The broker asked is not (or not yet) the coordinator of a consumer group (Kafka's
+     * NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS): retriable once the caller found the leader of the
+     * group's partition of {@code __consumer_offsets}.
+     */
+    public static final String NOT_COORDINATOR = "40R03";
     public static final String QUERY_CANCELED = "57014";
     public static final String OBJECT_IN_USE = "55006";
     public static final String INSUFFICIENT_RESOURCES = "53000";

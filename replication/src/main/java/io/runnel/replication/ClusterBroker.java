@@ -10,7 +10,13 @@ import io.runnel.engine.cluster.BrokerInfo;
 import io.runnel.engine.cluster.ClusterServices;
 import io.runnel.engine.cluster.MetadataImage;
 import io.runnel.engine.cluster.PartitionImage;
+import io.runnel.engine.cluster.PartitionState;
 import io.runnel.engine.cluster.TopicImage;
+import io.runnel.engine.group.GroupService;
+import io.runnel.engine.group.GroupServiceConfig;
+import io.runnel.engine.group.OffsetStore;
+import io.runnel.engine.group.OffsetsTopicView;
+import java.util.OptionalInt;
 import io.runnel.engine.fs.AtomicFiles;
 import io.runnel.engine.local.EngineConfig;
 import io.runnel.engine.local.LocalEngine;
@@ -67,6 +73,8 @@ public final class ClusterBroker implements AutoCloseable {
 
     private final EngineConfig engineConfig;
     private final ClusterConfig config;
+    private final GroupServiceConfig groupConfig;
+    private GroupService groups;
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedZooKeeper embeddedZk;
     private CuratorFramework curator;
@@ -82,9 +90,10 @@ public final class ClusterBroker implements AutoCloseable {
     private long startMs;
     private volatile boolean closed;
 
-    private ClusterBroker(EngineConfig engineConfig, ClusterConfig config) {
+    private ClusterBroker(EngineConfig engineConfig, ClusterConfig config, GroupServiceConfig groupConfig) {
         this.engineConfig = engineConfig;
         this.config = config;
+        this.groupConfig = groupConfig;
     }
 
     /** Starts a broker with the system clock. */
@@ -99,7 +108,12 @@ public final class ClusterBroker implements AutoCloseable {
      *     is in use; 58030 on I/O errors; 22023 when the data directory belongs to another cluster
      */
     public static ClusterBroker start(EngineConfig engineConfig, ClusterConfig config, Clock clock) {
-        ClusterBroker broker = new ClusterBroker(engineConfig, config);
+        return start(engineConfig, config, GroupServiceConfig.DEFAULTS, clock);
+    }
+
+    /** {@link #start(EngineConfig, ClusterConfig, Clock)} with the consumer groups' settings. */
+    public static ClusterBroker start(EngineConfig engineConfig, ClusterConfig config, GroupServiceConfig groupConfig, Clock clock) {
+        ClusterBroker broker = new ClusterBroker(engineConfig, config, groupConfig);
         try {
             broker.doStart(clock);
             return broker;
@@ -170,7 +184,9 @@ public final class ClusterBroker implements AutoCloseable {
             return t;
         });
         started.add(timer::shutdownNow);
-        brokerPort = transport.startServer(config.host(), config.brokerPort(), new ReplicaRequestHandler(engine, timer),
+        groups = GroupService.start(engine, offsetsTopicView(id), transport, groupConfig, clock);
+        started.add(groups);
+        brokerPort = transport.startServer(config.host(), config.brokerPort(), new ReplicaRequestHandler(engine, timer, groups),
                 config.requestThreads());
         int advertisedBrokerPort = config.advertisedBrokerPort() != 0 ? config.advertisedBrokerPort() : brokerPort;
         BrokerInfo self = new BrokerInfo(id, config.host(), config.sqlPort(), advertisedBrokerPort, config.rack());
@@ -184,6 +200,32 @@ public final class ClusterBroker implements AutoCloseable {
                 + "broker port {}, ZooKeeper {}", id, clusterId, ms(System.nanoTime() - t0),
                 config.embeddedZookeeper() ? "embedded" : "external", ms(tZk - t0), ms(tMeta - tZk), ms(tEngine - tMeta),
                 ms(System.nanoTime() - tEngine), brokerPort, connect);
+    }
+
+    /** The offsets topic's leaders as the metadata names them, and this broker's own replicas' roles. */
+    private OffsetsTopicView offsetsTopicView(int id) {
+        return new OffsetsTopicView() {
+            @Override
+            public OptionalInt leaderOf(int partition) {
+                TopicImage t = metadata.image().topic(OffsetStore.TOPIC);
+                int leader = t == null ? PartitionState.NO_LEADER : t.partition(partition).leader();
+                return leader == PartitionState.NO_LEADER ? OptionalInt.empty() : OptionalInt.of(leader);
+            }
+
+            @Override
+            public LocalLeader localLeader(int partition) {
+                Partition replica = engine.replica(OffsetStore.TOPIC, partition);
+                if (replica == null || !replica.isLeader()) {
+                    return null;
+                }
+                return new LocalLeader(replica.leaderEpoch(), replica.highWatermark(), replica.logEndOffset());
+            }
+
+            @Override
+            public int localBrokerId() {
+                return id;
+            }
+        };
     }
 
     private static long ms(long nanos) {
@@ -260,6 +302,11 @@ public final class ClusterBroker implements AutoCloseable {
     /** The engine the SQL layer uses. */
     public Engine engine() {
         return engine;
+    }
+
+    /** The broker's consumer groups (the SQL layer's way to them, and the coordinators it hosts). */
+    public GroupService groups() {
+        return groups;
     }
 
     public LocalEngine localEngine() {
@@ -351,6 +398,9 @@ public final class ClusterBroker implements AutoCloseable {
         closed = true;
         // The data path first: a dead process neither serves nor fetches from the moment it dies.
         transport.close();
+        if (groups != null) {
+            groups.close();
+        }
         fetchers.close();
         engine.abandonForTesting();
         timer.shutdownNow();

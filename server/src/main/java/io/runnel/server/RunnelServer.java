@@ -89,9 +89,9 @@ public final class RunnelServer implements AutoCloseable {
         try {
             connector.open(); // binds now: the broker advertises the SQL port actually bound
             ClusterConfig cluster = config.cluster().withSqlPort(connector.getLocalPort());
-            broker = ClusterBroker.start(engineConfig, cluster, Clock.systemUTC());
+            broker = ClusterBroker.start(engineConfig, cluster, config.groups(), Clock.systemUTC());
             LocalEngine engine = broker.localEngine();
-            meta = new RunnelMeta(engine, config.sql(), System::currentTimeMillis);
+            meta = new RunnelMeta(engine, config.sql(), System::currentTimeMillis, broker.groups());
             AvaticaProtobufHandler avatica = new AvaticaProtobufHandler(new LocalService(meta));
             avatica.setServer(jetty);
             jetty.setHandler(new SqlEndpointHandler(avatica, new MetricsWriter(engine, meta), config.maxRequestBytes(),

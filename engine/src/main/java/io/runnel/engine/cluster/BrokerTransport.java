@@ -3,6 +3,8 @@ package io.runnel.engine.cluster;
 import io.runnel.engine.Acks;
 import io.runnel.engine.PartitionBatch;
 import io.runnel.engine.ProduceResult;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.UUID;
@@ -52,6 +54,17 @@ public interface BrokerTransport extends AutoCloseable {
 
     /** A partition's offsets (and optionally the offset for a timestamp) from its leader. */
     CompletableFuture<PartitionOffsets> offsets(int brokerId, OffsetsRequest request);
+
+    /**
+     * A consumer-group request to the coordinator on broker {@code brokerId} (the leader of the group's
+     * partition of {@code __consumer_offsets}); {@link io.runnel.engine.group.NotCoordinatorException}
+     * when it is not (or not yet) the coordinator, {@link io.runnel.engine.group.UnknownMemberException}
+     * when it does not know the member. The default (a transport without groups) fails with 08006.
+     */
+    default CompletableFuture<GroupResponse> group(int brokerId, GroupRequest request) {
+        return CompletableFuture.failedFuture(new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.CONNECTION_FAILURE,
+                "this transport cannot reach the group coordinator on broker " + brokerId));
+    }
 
     @Override
     void close();

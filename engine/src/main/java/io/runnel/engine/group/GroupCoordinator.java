@@ -45,6 +45,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private final Engine engine;
     private final OffsetStore offsets;
+    private final Clock clock;
     private final ExecutorService notifier;
     /** @GuardedBy("this") */
     private final Map<GroupTopicKey, GroupTopic> groups = new LinkedHashMap<>();
@@ -76,9 +77,10 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    private GroupCoordinator(Engine engine, OffsetStore offsets) {
+    private GroupCoordinator(Engine engine, OffsetStore offsets, Clock clock) {
         this.engine = engine;
         this.offsets = offsets;
+        this.clock = clock;
         this.notifier = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-group-notifier");
             t.setDaemon(true);
@@ -88,7 +90,12 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Opens the offset store (creating and replaying {@value OffsetStore#TOPIC}) and starts the coordinator. */
     public static GroupCoordinator open(Engine engine, OffsetStoreConfig config, Clock clock) {
-        return new GroupCoordinator(engine, OffsetStore.open(engine, config, clock));
+        return new GroupCoordinator(engine, OffsetStore.open(engine, config, clock), clock);
+    }
+
+    /** A coordinator of the groups whose offsets live in {@code offsets} (one partition of the internal topic). */
+    public static GroupCoordinator open(Engine engine, OffsetStore offsets, Clock clock) {
+        return new GroupCoordinator(engine, offsets, clock);
     }
 
     public OffsetStore offsets() {
@@ -114,12 +121,69 @@ public final class GroupCoordinator implements AutoCloseable {
                         + " on topic " + topic.name());
             }
             member = new GroupMember(this, group, gt.topic, memberId, listener);
+            member.lastSeenMs = clock.millis();
             gt.members.put(memberId, member);
             rebalance(gt, changed);
             LOG.info("{} joined ({} members)", member, gt.members.size());
         }
         notifyAll(changed);
         return member;
+    }
+
+    /**
+     * {@link #join}, or the member itself when {@code memberId} is a member already: its broker lost
+     * track of it (a heartbeat that failed on the way) and joins again; it gets its state back.
+     */
+    public GroupMember rejoin(String group, TopicInfo topic, String memberId, Runnable listener) {
+        synchronized (this) {
+            GroupMember existing = member(group, topic.topicId(), memberId);
+            if (existing != null) {
+                existing.version++;
+                existing.lastSeenMs = clock.millis();
+                return existing;
+            }
+        }
+        return join(group, topic, memberId, listener);
+    }
+
+    /** The member {@code memberId} of {@code group} on the topic with id {@code topicId}, or null. */
+    public synchronized GroupMember member(String group, UUID topicId, String memberId) {
+        GroupTopic gt = groups.get(new GroupTopicKey(group, topicId));
+        return gt == null ? null : gt.members.get(memberId);
+    }
+
+    /**
+     * Removes the members whose broker has not asked about them for {@code timeoutMs} (that broker died
+     * or lost its way to this coordinator): the group rebalances without them.
+     *
+     * @return how many were removed
+     */
+    public int expireMembers(long timeoutMs) {
+        long now = clock.millis();
+        List<GroupMember> stale = new ArrayList<>();
+        synchronized (this) {
+            for (GroupTopic gt : groups.values()) {
+                for (GroupMember m : gt.members.values()) {
+                    if (now - m.lastSeenMs > timeoutMs) {
+                        stale.add(m);
+                    }
+                }
+            }
+        }
+        for (GroupMember m : stale) {
+            LOG.info("{} expired: its broker made no request for {} ms", m, now - m.lastSeenMs);
+            m.leave();
+        }
+        return stale.size();
+    }
+
+    /** Every member now (for shutdown: their waiting heartbeats end). */
+    public synchronized List<GroupMember> members() {
+        List<GroupMember> all = new ArrayList<>();
+        for (GroupTopic gt : groups.values()) {
+            all.addAll(gt.members.values());
+        }
+        return all;
     }
 
     void leave(GroupMember member) {
@@ -129,6 +193,8 @@ public final class GroupCoordinator implements AutoCloseable {
                 return;
             }
             member.active = false;
+            member.version++;
+            changed.add(member);
             GroupTopicKey key = new GroupTopicKey(member.group(), member.topic().topicId());
             GroupTopic gt = groups.get(key);
             if (gt == null) {
@@ -159,6 +225,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     continue;
                 }
                 member.revoking.remove(p);
+                member.version++;
                 if (gt == null) {
                     continue;
                 }
@@ -189,10 +256,10 @@ public final class GroupCoordinator implements AutoCloseable {
                 }
             } else if (owner != target) {
                 if (owner.revoking.add(p)) {
-                    changed.add(owner);
+                    touch(changed, owner);
                 }
             } else if (owner.revoking.remove(p)) {
-                changed.add(owner);
+                touch(changed, owner);
             }
         }
     }
@@ -202,7 +269,13 @@ public final class GroupCoordinator implements AutoCloseable {
         gt.owners.put(partition, member);
         member.owned.add(partition);
         member.revoking.remove(partition);
+        touch(changed, member);
+    }
+
+    /** Notes that {@code member}'s state changed (its listener runs, its version moves). @GuardedBy("this") */
+    private static void touch(Set<GroupMember> changed, GroupMember member) {
         changed.add(member);
+        member.version++;
     }
 
     private void notifyAll(Set<GroupMember> members) {
@@ -272,6 +345,33 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Commits a member's positions (durable on return). */
     public void commit(String group, TopicInfo topic, Map<Integer, Long> next) {
+        offsets.commit(group, topic, next);
+    }
+
+    /**
+     * Commits positions of member {@code memberId}, fenced: only a partition the member owns now may
+     * be committed by it, so that a member that lost a partition (expired, or its coordinator failed
+     * over) cannot overwrite what the partition's next owner commits.
+     *
+     * @throws UnknownMemberException when it is not a member or does not own every partition committed
+     */
+    public void commit(String group, TopicInfo topic, String memberId, Map<Integer, Long> next) {
+        synchronized (this) {
+            GroupMember m = member(group, topic.topicId(), memberId);
+            if (m == null) {
+                throw new UnknownMemberException("cannot commit offsets of consumer group " + group + " on topic "
+                        + topic.name() + ": " + memberId + " is not a member (the group rebalanced without it; its"
+                        + " uncommitted rows are read again)");
+            }
+            if (!m.owned.containsAll(next.keySet())) {
+                throw new UnknownMemberException("cannot commit offsets of consumer group " + group + " on topic "
+                        + topic.name() + ": " + memberId + " owns partitions " + m.owned + ", not all of " + next.keySet()
+                        + " (the group rebalanced; their uncommitted rows are read again)");
+            }
+            m.lastSeenMs = clock.millis();
+        }
+        // Outside the monitor: the produce waits for acks=all. A partition is released only by its owner,
+        // which commits before it releases, so ownership cannot change under this commit.
         offsets.commit(group, topic, next);
     }
 

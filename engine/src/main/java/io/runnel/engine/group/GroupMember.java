@@ -22,6 +22,9 @@ public final class GroupMember {
     /** What the member may read now. */
     public record Assignment(Set<Integer> owned, Set<Integer> revoking, boolean active) {}
 
+    /** {@link Assignment} with the version a heartbeat compares. */
+    public record VersionedAssignment(long version, Set<Integer> owned, Set<Integer> revoking, boolean active) {}
+
     private final GroupCoordinator coordinator;
     private final String group;
     private final TopicInfo topic;
@@ -33,6 +36,13 @@ public final class GroupMember {
     final TreeSet<Integer> revoking = new TreeSet<>();
     /** @GuardedBy("coordinator") */
     boolean active = true;
+    /** Increases with every change of {@code owned}, {@code revoking} or {@code active}. @GuardedBy("coordinator") */
+    long version;
+    /**
+     * When the member's broker last asked about it (join, heartbeat, release, commit), in the
+     * coordinator's clock; written by request threads, read by the coordinator's expiry sweep.
+     */
+    volatile long lastSeenMs;
 
     GroupMember(GroupCoordinator coordinator, String group, TopicInfo topic, String memberId, Runnable listener) {
         this.coordinator = coordinator;
@@ -58,6 +68,13 @@ public final class GroupMember {
     public Assignment assignment() {
         synchronized (coordinator) {
             return new Assignment(Set.copyOf(owned), Set.copyOf(revoking), active);
+        }
+    }
+
+    /** A consistent copy of the member's state with its version. */
+    public VersionedAssignment versionedAssignment() {
+        synchronized (coordinator) {
+            return new VersionedAssignment(version, Set.copyOf(owned), Set.copyOf(revoking), active);
         }
     }
 

@@ -7,6 +7,7 @@ import io.runnel.engine.PartitionBatch;
 import io.runnel.engine.ReadChunk;
 import io.runnel.engine.ReadRequest;
 import io.runnel.engine.SqlStates;
+import io.runnel.engine.StartPosition;
 import io.runnel.engine.TopicInfo;
 import io.runnel.engine.TopicReader;
 import io.runnel.engine.TopicSpec;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Record (one row of the topic): {@code group_name VARCHAR NOT NULL, topic VARCHAR NOT NULL,
  * topic_id VARCHAR(36) NOT NULL, partition_id INTEGER NOT NULL, next_offset BIGINT NOT NULL,
- * committed_at BIGINT NOT NULL} (epoch ms). One partition: records are totally ordered.
+ * committed_at BIGINT NOT NULL} (epoch ms). A store owns one partition of the topic (the groups whose
+ * coordinator that partition decides, {@link GroupService#partitionFor}); its records are totally ordered.
  *
  * <p>Thread-safe: commits are serialized by the store's monitor, so the topic's order is the order
  * in which the cache changed. Reads ({@link #committed}, {@link #snapshot}, {@link #knowsGroup}) take no
@@ -67,33 +69,64 @@ public final class OffsetStore {
     private final OffsetStoreConfig config;
     private final Clock clock;
     private final TopicInfo topic;
+    private final int partition;
     /** Written under the monitor (replay, commit); read without it. */
     private final Map<OffsetKey, CommittedOffset> offsets = new ConcurrentHashMap<>();
     /** Commit records appended since the last snapshot. @GuardedBy("this") */
     private long recordsSinceSnapshot;
 
-    private OffsetStore(Engine engine, OffsetStoreConfig config, Clock clock, TopicInfo topic) {
+    private OffsetStore(Engine engine, OffsetStoreConfig config, Clock clock, TopicInfo topic, int partition) {
         this.engine = engine;
         this.config = config;
         this.clock = clock;
         this.topic = topic;
+        this.partition = partition;
     }
 
     /**
-     * Creates the internal topic if needed and replays it.
+     * The definition of the internal topic.
+     *
+     * @param partitions how many coordinators the groups are spread over
+     * @param replicationFactor its replicas
+     * @param minInsyncReplicas the in-sync replicas a commit (acks=all) needs
+     */
+    public static TopicSpec topicSpec(OffsetStoreConfig config, int partitions, int replicationFactor, int minInsyncReplicas) {
+        return new TopicSpec(TOPIC, COLUMNS, List.of(), Map.of(
+                "partitions", Integer.toString(partitions),
+                "replication_factor", Integer.toString(replicationFactor),
+                "min_insync_replicas", Integer.toString(minInsyncReplicas),
+                "retention", "forever",
+                "retention_bytes", Long.toString(config.retentionBytes()),
+                "segment_bytes", Long.toString(config.segmentBytes()),
+                "compression", "zstd"));
+    }
+
+    /**
+     * Creates the internal topic if needed (one partition, one replica: a single broker) and replays
+     * its partition 0.
      *
      * @throws EngineException XX001 when the topic exists with columns this version cannot read
      */
     public static OffsetStore open(Engine engine, OffsetStoreConfig config, Clock clock) {
-        TopicInfo topic = engine.createInternalTopic(new TopicSpec(TOPIC, COLUMNS, List.of(), Map.of(
-                "partitions", "1",
-                "retention", "forever",
-                "retention_bytes", Long.toString(config.retentionBytes()),
-                "segment_bytes", Long.toString(config.segmentBytes()),
-                "compression", "zstd")), true);
-        OffsetStore store = new OffsetStore(engine, config, clock, topic);
+        TopicInfo topic = engine.createInternalTopic(topicSpec(config, 1, 1, 1), true);
+        return open(engine, topic, 0, config, clock);
+    }
+
+    /**
+     * Replays partition {@code partition} of the existing internal topic {@code topic} (the coordinator of
+     * that partition's groups opens it when it becomes the partition's leader).
+     *
+     * @throws EngineException XX001 when the topic has columns this version cannot read
+     */
+    public static OffsetStore open(Engine engine, TopicInfo topic, int partition, OffsetStoreConfig config, Clock clock) {
+        OffsetStore store = new OffsetStore(engine, config, clock, topic, partition);
         store.replay();
         return store;
+    }
+
+    /** The partition of {@value #TOPIC} this store reads and writes. */
+    public int partition() {
+        return partition;
     }
 
     private synchronized void replay() {
@@ -108,7 +141,8 @@ public final class OffsetStore {
             }
         }
         long records = 0;
-        try (TopicReader reader = engine.openReader(ReadRequest.snapshot(TOPIC, null))) {
+        try (TopicReader reader = engine.openReader(new ReadRequest(TOPIC, Map.of(partition, StartPosition.earliest()),
+                StartPosition.earliest(), true, null, ReadRequest.DEFAULT_MAX_BYTES_PER_POLL))) {
             while (true) {
                 ReadChunk chunk = reader.poll(1_000);
                 if (chunk.isEnd()) {
@@ -130,7 +164,7 @@ public final class OffsetStore {
             throw new EngineException(SqlStates.QUERY_CANCELED, "interrupted while replaying " + TOPIC, e);
         }
         recordsSinceSnapshot = records;
-        LOG.info("Replayed {} records of {}: {} committed offsets in {} ms", records, TOPIC, offsets.size(),
+        LOG.info("Replayed {} records of {} partition {}: {} committed offsets in {} ms", records, TOPIC, partition, offsets.size(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -230,13 +264,13 @@ public final class OffsetStore {
                 b.setLong(committedAtCol, c.committedAtMs());
                 b.endRow();
                 if (b.rowCount() >= ROWS_PER_BATCH) {
-                    batches.add(new PartitionBatch(0, b.build(BatchMetadata.NONE)));
+                    batches.add(new PartitionBatch(partition, b.build(BatchMetadata.NONE)));
                     b.close();
                     b = null;
                 }
             }
             if (b != null && b.rowCount() > 0) {
-                batches.add(new PartitionBatch(0, b.build(BatchMetadata.NONE)));
+                batches.add(new PartitionBatch(partition, b.build(BatchMetadata.NONE)));
             }
         } finally {
             if (b != null) {

@@ -6,6 +6,10 @@ import io.runnel.engine.cluster.BrokerTransport.OffsetsRequest;
 import io.runnel.engine.cluster.BrokerTransport.PartitionOffsets;
 import io.runnel.engine.cluster.BrokerTransport.RemoteRead;
 import io.runnel.engine.cluster.BrokerTransport.RemoteReadRequest;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
+import io.runnel.engine.group.GroupService;
+import io.runnel.engine.group.NotCoordinatorException;
 import io.runnel.engine.local.LocalEngine;
 import io.runnel.engine.partition.Partition;
 import io.runnel.engine.partition.ReplicaError;
@@ -34,13 +38,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ReplicaRequestHandler {
     private final LocalEngine engine;
     private final ScheduledExecutorService timer;
+    /** The broker's consumer groups, or null when it runs none (simulations). */
+    private final GroupService groups;
 
     /**
      * @param timer ends long-polls at their deadline (its tasks are short: they only complete futures)
      */
     public ReplicaRequestHandler(LocalEngine engine, ScheduledExecutorService timer) {
+        this(engine, timer, null);
+    }
+
+    /**
+     * @param groups the broker's consumer groups, answering the coordinator requests of other brokers
+     */
+    public ReplicaRequestHandler(LocalEngine engine, ScheduledExecutorService timer, GroupService groups) {
         this.engine = engine;
         this.timer = timer;
+        this.groups = groups;
+    }
+
+    /** A consumer-group request for a group this broker coordinates (JOIN_GROUP .. DESCRIBE_GROUPS). */
+    public CompletableFuture<GroupResponse> group(GroupRequest request) {
+        if (groups == null) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException("broker " + engine.brokerId()
+                    + " runs no consumer groups"));
+        }
+        return groups.handle(request);
     }
 
     public LocalEngine engine() {

@@ -46,6 +46,28 @@ public final class Protocol {
     /** A partition's offsets (and the offset for a timestamp) from its leader. */
     public static final short LIST_OFFSETS = 5;
     public static final short LIST_OFFSETS_VERSION = 0;
+    // Consumer-group requests to a group's coordinator (keys from 20 on, apart from the replication APIs).
+    /** A member joins its group at the coordinator. */
+    public static final short JOIN_GROUP = 20;
+    public static final short JOIN_GROUP_VERSION = 0;
+    /** A member's liveness and state (long-polled until its assignment changes). */
+    public static final short HEARTBEAT = 21;
+    public static final short HEARTBEAT_VERSION = 0;
+    /** A member gives partitions back. */
+    public static final short RELEASE_PARTITIONS = 22;
+    public static final short RELEASE_PARTITIONS_VERSION = 0;
+    /** A member leaves. */
+    public static final short LEAVE_GROUP = 23;
+    public static final short LEAVE_GROUP_VERSION = 0;
+    /** A member commits offsets of partitions it owns. */
+    public static final short COMMIT_OFFSETS = 24;
+    public static final short COMMIT_OFFSETS_VERSION = 0;
+    /** ALTER CONSUMER GROUP ... RESET OFFSETS. */
+    public static final short RESET_OFFSETS = 25;
+    public static final short RESET_OFFSETS_VERSION = 0;
+    /** The sys.consumer_groups rows of the groups a broker coordinates. */
+    public static final short DESCRIBE_GROUPS = 26;
+    public static final short DESCRIBE_GROUPS_VERSION = 0;
 
     /** The current version of {@code apiKey}, or -1 when unknown. */
     public static short version(short apiKey) {
@@ -55,6 +77,13 @@ public final class Protocol {
             case PRODUCE -> PRODUCE_VERSION;
             case READ -> READ_VERSION;
             case LIST_OFFSETS -> LIST_OFFSETS_VERSION;
+            case JOIN_GROUP -> JOIN_GROUP_VERSION;
+            case HEARTBEAT -> HEARTBEAT_VERSION;
+            case RELEASE_PARTITIONS -> RELEASE_PARTITIONS_VERSION;
+            case LEAVE_GROUP -> LEAVE_GROUP_VERSION;
+            case COMMIT_OFFSETS -> COMMIT_OFFSETS_VERSION;
+            case RESET_OFFSETS -> RESET_OFFSETS_VERSION;
+            case DESCRIBE_GROUPS -> DESCRIBE_GROUPS_VERSION;
             default -> -1;
         };
     }
@@ -66,6 +95,13 @@ public final class Protocol {
             case PRODUCE -> "PRODUCE";
             case READ -> "READ";
             case LIST_OFFSETS -> "LIST_OFFSETS";
+            case JOIN_GROUP -> "JOIN_GROUP";
+            case HEARTBEAT -> "HEARTBEAT";
+            case RELEASE_PARTITIONS -> "RELEASE_PARTITIONS";
+            case LEAVE_GROUP -> "LEAVE_GROUP";
+            case COMMIT_OFFSETS -> "COMMIT_OFFSETS";
+            case RESET_OFFSETS -> "RESET_OFFSETS";
+            case DESCRIBE_GROUPS -> "DESCRIBE_GROUPS";
             default -> "api " + apiKey;
         };
     }
@@ -87,6 +123,33 @@ public final class Protocol {
     public static final byte KIND_NOT_ENOUGH_REPLICAS_AFTER_APPEND = 4;
     /** The leader's acks wait timed out (the rows may still be committed). */
     public static final byte KIND_TIMEOUT = 5;
+    /** The receiver is not (or not yet) the group's coordinator (40R03): find it again and retry. */
+    public static final byte KIND_NOT_COORDINATOR = 6;
+    /** The coordinator does not know the member, or it committed a partition it does not own (40001): join again. */
+    public static final byte KIND_UNKNOWN_MEMBER = 7;
+
+    /** The api key of a group request. */
+    public static short apiKey(io.runnel.engine.group.GroupRequest request) {
+        if (request instanceof io.runnel.engine.group.GroupRequest.Join) {
+            return JOIN_GROUP;
+        } else if (request instanceof io.runnel.engine.group.GroupRequest.Heartbeat) {
+            return HEARTBEAT;
+        } else if (request instanceof io.runnel.engine.group.GroupRequest.Release) {
+            return RELEASE_PARTITIONS;
+        } else if (request instanceof io.runnel.engine.group.GroupRequest.Leave) {
+            return LEAVE_GROUP;
+        } else if (request instanceof io.runnel.engine.group.GroupRequest.Commit) {
+            return COMMIT_OFFSETS;
+        } else if (request instanceof io.runnel.engine.group.GroupRequest.ResetOffsets) {
+            return RESET_OFFSETS;
+        }
+        return DESCRIBE_GROUPS;
+    }
+
+    /** Whether {@code apiKey} is a group request. */
+    public static boolean isGroupApi(short apiKey) {
+        return apiKey >= JOIN_GROUP && apiKey <= DESCRIBE_GROUPS;
+    }
 
     // ---- per-partition error codes in FETCH and OFFSETS_FOR_LEADER_EPOCH responses
     /** The wire code of a {@link ReplicaError} (its ordinal, fixed by this table). */

@@ -17,7 +17,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import io.runnel.engine.group.GroupPartitionStatus;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
 
 /**
  * Encodes and decodes the messages of {@link Protocol} to and from {@link ByteBuffer}s, without
@@ -485,5 +491,125 @@ public final class ProtocolCodec {
     public static PartitionOffsets decodeOffsetsResponse(ByteBuffer body) {
         return decode("LIST_OFFSETS response", body, b -> new PartitionOffsets(b.getLong(), b.getLong(), b.getLong(),
                 b.getLong(), b.getInt(), b.getLong()));
+    }
+
+    // ------------------------------------------------------------------ consumer groups (JOIN_GROUP .. DESCRIBE_GROUPS)
+
+    /*
+     * JOIN_GROUP request:         string group, string topic, uuid topicId, string memberId
+     * HEARTBEAT request:          string group, string topic, uuid topicId, string memberId, int64 knownVersion, int64 maxWaitMs
+     * RELEASE_PARTITIONS request: string group, string topic, uuid topicId, string memberId, array of int32 partition
+     * LEAVE_GROUP request:        string group, string topic, uuid topicId, string memberId
+     * COMMIT_OFFSETS request:     string group, string topic, uuid topicId, string memberId, array of {int32 partition, int64 offset}
+     * RESET_OFFSETS request:      string group, string topic, uuid topicId, array of {int32 partition, int64 offset}
+     * DESCRIBE_GROUPS request:    (empty)
+     * member state response (JOIN_GROUP, HEARTBEAT, RELEASE_PARTITIONS):
+     *     int64 version, array of int32 owned, array of int32 revoking, array of {int32 partition, int64 committed}
+     * LEAVE_GROUP, COMMIT_OFFSETS, RESET_OFFSETS response: (empty)
+     * DESCRIBE_GROUPS response: array of {string group, string topic, int32 partition, string member (null: none),
+     *     int64 committedOffset (-1: none), int64 logEndOffset, int32 coordinator}
+     */
+    public static ByteBuffer groupRequest(int correlationId, GroupRequest r) {
+        Out o = request(Protocol.apiKey(r), correlationId);
+        if (r instanceof GroupRequest.Join j) {
+            o.str(j.group()).str(j.topic()).uuid(j.topicId()).str(j.memberId());
+        } else if (r instanceof GroupRequest.Heartbeat h) {
+            o.str(h.group()).str(h.topic()).uuid(h.topicId()).str(h.memberId()).i64(h.knownVersion()).i64(h.maxWaitMs());
+        } else if (r instanceof GroupRequest.Release rel) {
+            o.str(rel.group()).str(rel.topic()).uuid(rel.topicId()).str(rel.memberId()).i32(rel.partitions().size());
+            rel.partitions().forEach(o::i32);
+        } else if (r instanceof GroupRequest.Leave l) {
+            o.str(l.group()).str(l.topic()).uuid(l.topicId()).str(l.memberId());
+        } else if (r instanceof GroupRequest.Commit c) {
+            o.str(c.group()).str(c.topic()).uuid(c.topicId()).str(c.memberId());
+            offsets(o, c.offsets());
+        } else if (r instanceof GroupRequest.ResetOffsets x) {
+            o.str(x.group()).str(x.topic()).uuid(x.topicId());
+            offsets(o, x.offsets());
+        }
+        return o.frame();
+    }
+
+    private static void offsets(Out o, Map<Integer, Long> offsets) {
+        o.i32(offsets.size());
+        new TreeMap<>(offsets).forEach((p, off) -> o.i32(p).i64(off));
+    }
+
+    private static Map<Integer, Long> offsets(ByteBuffer b, String what) {
+        int n = count(b, what, 12);
+        Map<Integer, Long> m = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put(b.getInt(), b.getLong());
+        }
+        return m;
+    }
+
+    private static List<Integer> ints(ByteBuffer b, String what) {
+        int n = count(b, what, 4);
+        List<Integer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(b.getInt());
+        }
+        return out;
+    }
+
+    /** Decodes the body of a group request of {@code apiKey}. */
+    public static GroupRequest decodeGroupRequest(short apiKey, ByteBuffer body) {
+        String what = Protocol.apiName(apiKey) + " request";
+        return decode(what, body, b -> switch (apiKey) {
+            case Protocol.JOIN_GROUP -> new GroupRequest.Join(str(b), str(b), uuid(b), str(b));
+            case Protocol.HEARTBEAT -> new GroupRequest.Heartbeat(str(b), str(b), uuid(b), str(b), b.getLong(), b.getLong());
+            case Protocol.RELEASE_PARTITIONS -> new GroupRequest.Release(str(b), str(b), uuid(b), str(b), ints(b, what));
+            case Protocol.LEAVE_GROUP -> new GroupRequest.Leave(str(b), str(b), uuid(b), str(b));
+            case Protocol.COMMIT_OFFSETS -> new GroupRequest.Commit(str(b), str(b), uuid(b), str(b), offsets(b, what));
+            case Protocol.RESET_OFFSETS -> new GroupRequest.ResetOffsets(str(b), str(b), uuid(b), offsets(b, what));
+            case Protocol.DESCRIBE_GROUPS -> new GroupRequest.Describe();
+            default -> throw new ProtocolException("api " + apiKey + " is not a group request");
+        });
+    }
+
+    public static ByteBuffer groupResponse(int correlationId, GroupResponse r) {
+        Out o = response(correlationId);
+        if (r instanceof GroupResponse.MemberState s) {
+            o.i64(s.version()).i32(s.owned().size());
+            new TreeSet<>(s.owned()).forEach(o::i32);
+            o.i32(s.revoking().size());
+            new TreeSet<>(s.revoking()).forEach(o::i32);
+            offsets(o, s.committed());
+        } else if (r instanceof GroupResponse.Described d) {
+            o.i32(d.rows().size());
+            for (GroupPartitionStatus s : d.rows()) {
+                o.str(s.group()).str(s.topic()).i32(s.partition()).str(s.member()).i64(s.committedOffset() == null ? -1
+                        : s.committedOffset()).i64(s.logEndOffset()).i32(s.coordinator() == null ? -1 : s.coordinator());
+            }
+        }
+        return o.frame();
+    }
+
+    /** Decodes the response body to a group request of {@code apiKey}. */
+    public static GroupResponse decodeGroupResponse(short apiKey, ByteBuffer body) {
+        String what = Protocol.apiName(apiKey) + " response";
+        return decode(what, body, b -> switch (apiKey) {
+            case Protocol.JOIN_GROUP, Protocol.HEARTBEAT, Protocol.RELEASE_PARTITIONS -> new GroupResponse.MemberState(b.getLong(),
+                    new TreeSet<>(ints(b, what)), new TreeSet<>(ints(b, what)), offsets(b, what));
+            case Protocol.LEAVE_GROUP, Protocol.COMMIT_OFFSETS, Protocol.RESET_OFFSETS -> GroupResponse.Done.INSTANCE;
+            case Protocol.DESCRIBE_GROUPS -> {
+                int n = count(b, what, 30);
+                List<GroupPartitionStatus> rows = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    String group = str(b);
+                    String topic = str(b);
+                    int partition = b.getInt();
+                    String member = str(b);
+                    long committed = b.getLong();
+                    long end = b.getLong();
+                    int coordinator = b.getInt();
+                    rows.add(new GroupPartitionStatus(group, topic, partition, member, committed < 0 ? null : committed, end,
+                            committed < 0 ? null : Math.max(0, end - committed), coordinator < 0 ? null : coordinator));
+                }
+                yield new GroupResponse.Described(rows);
+            }
+            default -> throw new ProtocolException("api " + apiKey + " is not a group request");
+        });
     }
 }

@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import io.runnel.engine.group.GroupPartitionStatus;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
 import org.junit.jupiter.api.Test;
 
 /** Every message of docs/format/replication-protocol.md round-trips; bad frames fail naming the API. */
@@ -147,5 +150,41 @@ class ProtocolCodecTest {
                 .hasMessageContaining("shorter than its header");
         assertThat(Protocol.version((short) 99)).isEqualTo((short) -1);
         assertThat(Protocol.apiName((short) 99)).isEqualTo("api 99");
+    }
+
+    @Test
+    void groupRequestsAndResponsesRoundTrip() {
+        List<GroupRequest> requests = List.of(
+                new GroupRequest.Join("g", "orders", TOPIC_ID, "conn/1#1"),
+                new GroupRequest.Heartbeat("g", "orders", TOPIC_ID, "conn/1#1", 7L, 2_000L),
+                new GroupRequest.Release("g", "orders", TOPIC_ID, "conn/1#1", List.of(2, 5)),
+                new GroupRequest.Leave("g", "orders", TOPIC_ID, "conn/1#1"),
+                new GroupRequest.Commit("g", "orders", TOPIC_ID, "conn/1#1", java.util.Map.of(0, 10L, 3, 42L)),
+                new GroupRequest.ResetOffsets("g", "orders", TOPIC_ID, java.util.Map.of(1, 0L)),
+                new GroupRequest.Describe());
+        int corr = 100;
+        for (GroupRequest r : requests) {
+            short api = Protocol.apiKey(r);
+            assertThat(Protocol.isGroupApi(api)).isTrue();
+            assertThat(ProtocolCodec.decodeGroupRequest(api, requestBody(ProtocolCodec.groupRequest(corr, r), api, corr)))
+                    .as(Protocol.apiName(api)).isEqualTo(r);
+            corr++;
+        }
+        GroupResponse.MemberState state = new GroupResponse.MemberState(3, java.util.Set.of(0, 4), java.util.Set.of(4),
+                java.util.Map.of(0, 17L));
+        for (short api : new short[] {Protocol.JOIN_GROUP, Protocol.HEARTBEAT, Protocol.RELEASE_PARTITIONS}) {
+            assertThat(ProtocolCodec.decodeGroupResponse(api, responseBody(ProtocolCodec.groupResponse(9, state), 9))).isEqualTo(state);
+        }
+        assertThat(ProtocolCodec.decodeGroupResponse(Protocol.COMMIT_OFFSETS,
+                responseBody(ProtocolCodec.groupResponse(9, GroupResponse.Done.INSTANCE), 9))).isEqualTo(GroupResponse.Done.INSTANCE);
+        GroupResponse.Described described = new GroupResponse.Described(List.of(
+                new GroupPartitionStatus("g", "orders", 0, "conn/1#1", 17L, 20L, 3L, 2),
+                new GroupPartitionStatus("g", "orders", 1, null, null, 5L, null, 2)));
+        assertThat(ProtocolCodec.decodeGroupResponse(Protocol.DESCRIBE_GROUPS,
+                responseBody(ProtocolCodec.groupResponse(9, described), 9))).isEqualTo(described);
+        ByteBuffer truncated = requestBody(ProtocolCodec.groupRequest(5, requests.get(4)), Protocol.COMMIT_OFFSETS, 5);
+        truncated.limit(truncated.limit() - 3);
+        assertThatThrownBy(() -> ProtocolCodec.decodeGroupRequest(Protocol.COMMIT_OFFSETS, truncated))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("COMMIT_OFFSETS request");
     }
 }

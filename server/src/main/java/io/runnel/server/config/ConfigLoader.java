@@ -1,6 +1,7 @@
 package io.runnel.server.config;
 
 import io.runnel.engine.EngineException;
+import io.runnel.engine.group.GroupServiceConfig;
 import io.runnel.replication.ClusterConfig;
 import io.runnel.sql.SqlLayerConfig;
 import java.io.IOException;
@@ -90,6 +91,11 @@ public final class ConfigLoader {
         m.put("max_insert_bytes", Long.toString(sql.maxInsertBytes()));
         m.put("produce_timeout_ms", Long.toString(sql.produceTimeoutMs()));
         m.put("group_session_timeout_ms", Long.toString(sql.groupSessionTimeoutMs()));
+        GroupServiceConfig groups = GroupServiceConfig.DEFAULTS;
+        m.put("offsets_topic_partitions", Integer.toString(groups.offsetsTopicPartitions()));
+        m.put("offsets_topic_replication_factor", Integer.toString(groups.offsetsTopicReplicationFactor()));
+        m.put("group_member_timeout_ms", Long.toString(groups.memberTimeoutMs()));
+        m.put("group_request_timeout_ms", Long.toString(groups.requestTimeoutMs()));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -152,6 +158,16 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        GroupServiceConfig groups;
+        try {
+            long memberTimeoutMs = v.longIn("group_member_timeout_ms", 1_000, 3_600_000);
+            groups = GroupServiceConfig.DEFAULTS
+                    .withOffsetsTopic(v.intIn("offsets_topic_partitions", 1, 1_000), v.intIn("offsets_topic_replication_factor", 1, 100))
+                    .withMemberTimeoutMs(memberTimeoutMs, Math.min(GroupServiceConfig.DEFAULTS.heartbeatWaitMs(), memberTimeoutMs / 5))
+                    .withRequestTimeoutMs(v.longIn("group_request_timeout_ms", 100, 3_600_000));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         String host = values.get("host");
         if (host.isBlank()) {
             throw new ConfigException("host must not be empty");
@@ -179,7 +195,7 @@ public final class ConfigLoader {
                 v.longIn("flush_interval_ms", -1, Long.MAX_VALUE), v.longIn("retention_check_interval_ms", 1, Long.MAX_VALUE),
                 v.intIn("http_max_threads", 8, 100_000), v.intIn("http_max_queued_requests", 1, 10_000_000),
                 v.longIn("http_idle_timeout_ms", 1_000, Long.MAX_VALUE), v.longIn("max_request_bytes", 1024, Integer.MAX_VALUE),
-                v.longIn("replica_lag_time_max_ms", 2, 3_600_000), cluster, sql);
+                v.longIn("replica_lag_time_max_ms", 2, 3_600_000), cluster, sql, groups);
     }
 
     static String normalize(String key) {

@@ -1,5 +1,6 @@
 package io.runnel.server.config;
 
+import io.runnel.engine.group.GroupServiceConfig;
 import io.runnel.replication.ClusterConfig;
 import io.runnel.sql.SqlLayerConfig;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
  * @param httpIdleTimeoutMs an idle HTTP connection is closed after this long
  * @param maxRequestBytes largest request body accepted (a bigger one fails with 54000)
  * @param replicaLagTimeMaxMs a leader removes from the ISR a follower that was not caught up for this long
+ * @param groups consumer groups across the cluster: the offsets topic's partitions and replicas, member
+ *     timeout, request timeout
  * @param cluster the broker's cluster settings (ZooKeeper, rack, advertised address, replica fetching); its
  *     broker and SQL ports are the ones above (the SQL port is advertised once bound)
  */
@@ -40,4 +43,5 @@ public record ServerConfig(
         long maxRequestBytes,
         long replicaLagTimeMaxMs,
         ClusterConfig cluster,
-        SqlLayerConfig sql) {}
+        SqlLayerConfig sql,
+        GroupServiceConfig groups) {}

@@ -1,7 +1,7 @@
 package io.runnel.sql.adapter;
 
-import io.runnel.engine.group.GroupCoordinator;
-import io.runnel.engine.group.OffsetStoreConfig;
+import io.runnel.engine.group.GroupService;
+import io.runnel.engine.group.GroupServiceConfig;
 import java.time.Clock;
 import io.runnel.engine.Engine;
 import io.runnel.sql.adapter.sys.SysSchema;
@@ -23,12 +23,27 @@ public final class RunnelCatalog {
     private final SysSchema sys;
     private final CalciteSchema boundedRoot;
     private final CalciteSchema streamingRoot;
-    /** Opened on first use (it creates and replays the internal offsets topic); guarded by {@code this}. */
-    private GroupCoordinator groups;
+    /**
+     * The broker's consumer groups: given (a cluster broker's), or opened on first use over the engine
+     * alone; guarded by {@code this}.
+     */
+    private GroupService groups;
+    /** Whether {@code groups} was opened here (and is closed here). @GuardedBy("this") */
+    private final boolean ownsGroups;
     private boolean closed;
 
     public RunnelCatalog(Engine engine, Supplier<List<QueryInfo>> runningQueries) {
+        this(engine, runningQueries, null);
+    }
+
+    /**
+     * @param groups the broker's consumer groups (a cluster broker's {@link GroupService}), or null to open
+     *     a single-broker one over {@code engine} on first use
+     */
+    public RunnelCatalog(Engine engine, Supplier<List<QueryInfo>> runningQueries, GroupService groups) {
         this.engine = engine;
+        this.groups = groups;
+        this.ownsGroups = groups == null;
         this.sys = new SysSchema(engine, runningQueries, this::groups);
         this.boundedRoot = root(new TopicSchema(engine, TopicSchema.Modality.BOUNDED));
         this.streamingRoot = root(new TopicSchema(engine, TopicSchema.Modality.STREAMING));
@@ -50,26 +65,27 @@ public final class RunnelCatalog {
     }
 
     /**
-     * The broker's consumer-group coordinator, opened on first use: the first statement that needs it
-     * creates (or replays) the internal topic of committed offsets.
+     * The broker's consumer groups. The first statement that needs them creates the internal topic of
+     * committed offsets when it does not exist.
      *
      * @throws io.runnel.engine.EngineException when the engine cannot host consumer groups
      */
-    public synchronized GroupCoordinator groups() {
+    public synchronized GroupService groups() {
         if (closed) {
             throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.QUERY_CANCELED,
                     "the server is stopping: consumer groups are closed");
         }
         if (groups == null) {
-            groups = GroupCoordinator.open(engine, OffsetStoreConfig.DEFAULTS, Clock.systemUTC());
+            groups = GroupService.standalone(engine, GroupServiceConfig.DEFAULTS, Clock.systemUTC());
         }
+        groups.offsetsTopic();
         return groups;
     }
 
-    /** Stops the coordinator if it was opened. */
+    /** Refuses group statements from now on; stops the groups if they were opened here. */
     public synchronized void closeGroups() {
         closed = true;
-        if (groups != null) {
+        if (groups != null && ownsGroups) {
             groups.close();
         }
     }

@@ -4,7 +4,7 @@ import io.runnel.engine.Engine;
 import io.runnel.engine.TopicInfo;
 import io.runnel.engine.PartitionStatus;
 import io.runnel.engine.TopicSpec;
-import io.runnel.engine.group.GroupCoordinator;
+import io.runnel.engine.group.GroupService;
 import io.runnel.sql.parser.ddl.SqlAlterConsumerGroupResetOffsets;
 import io.runnel.sql.adapter.SystemColumn;
 import io.runnel.sql.adapter.TopicSchema;
@@ -82,7 +82,7 @@ public final class DdlExecutor {
      * @throws io.runnel.sql.errors.RunnelSqlException 42P01 unknown topic; 22023 unknown partition;
      *     42704 unknown group; 55006 the group has active members
      */
-    public static long resetOffsets(Engine engine, GroupCoordinator groups, SqlAlterConsumerGroupResetOffsets node) {
+    public static long resetOffsets(Engine engine, GroupService groups, SqlAlterConsumerGroupResetOffsets node) {
         node.validateDefinition();
         String group = node.getGroup().getSimple();
         String name = node.getTopic().getSimple();

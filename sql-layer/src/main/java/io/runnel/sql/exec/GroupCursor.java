@@ -4,14 +4,14 @@ import io.runnel.engine.Engine;
 import io.runnel.engine.PartitionStatus;
 import io.runnel.engine.TopicInfo;
 import io.runnel.engine.TopicReader;
-import io.runnel.engine.group.GroupCoordinator;
-import io.runnel.engine.group.GroupMember;
-import io.runnel.engine.group.OffsetKey;
+import io.runnel.engine.group.GroupService;
+import io.runnel.engine.group.GroupSession;
+import io.runnel.engine.group.NotCoordinatorException;
+import io.runnel.engine.group.UnknownMemberException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -52,7 +52,7 @@ public final class GroupCursor {
     /** Where the scan reads under an epoch: owned partition → next offset. */
     public record ReadPlan(long epoch, Map<Integer, Long> starts) {}
 
-    private final GroupCoordinator coordinator;
+    private final GroupService coordinator;
     private final Engine engine;
     private final String group;
     private final String memberId;
@@ -60,7 +60,7 @@ public final class GroupCursor {
     private final BooleanSupplier autoCommit;
 
     /** @GuardedBy("this") */
-    private GroupMember member;
+    private GroupSession member;
     /** @GuardedBy("this") */
     private TopicInfo topic;
     /** @GuardedBy("this") */
@@ -91,7 +91,7 @@ public final class GroupCursor {
     private long lastNextOffset;
     private long lastEpoch;
 
-    public GroupCursor(GroupCoordinator coordinator, Engine engine, String group, String memberId, boolean startEarliest,
+    public GroupCursor(GroupService coordinator, Engine engine, String group, String memberId, boolean startEarliest,
             BooleanSupplier autoCommit) {
         this.coordinator = coordinator;
         this.engine = engine;
@@ -113,7 +113,7 @@ public final class GroupCursor {
 
     /** Joins the group on {@code topic}; partitions arrive asynchronously (the epoch changes). */
     public void join(TopicInfo topic) {
-        GroupMember m = coordinator.join(group, topic, memberId, this::onAssignmentChanged);
+        GroupSession m = coordinator.join(group, topic, memberId, this::onAssignmentChanged);
         synchronized (this) {
             if (closed) {
                 m.leave();
@@ -185,7 +185,13 @@ public final class GroupCursor {
         frameStartRow = startRow;
         returned = null;
         if (autoCommit.getAsBoolean()) {
-            commitPositions(acked);
+            try {
+                commitPositions(acked);
+            } catch (UnknownMemberException | NotCoordinatorException e) {
+                // A rebalance or a coordinator failover took the partitions (the assignment change follows):
+                // the fetch goes on, and the rows since the last commit are read again by their next owner.
+                LOG.info("{} of group {}: auto-commit at fetch skipped: {}", memberId, group, e.getMessage());
+            }
         }
         return epoch;
     }
@@ -262,7 +268,7 @@ public final class GroupCursor {
             }
         }
         if (!changes.isEmpty()) {
-            coordinator.commit(group, topic, changes);
+            coordinator.commit(group, topic, memberId, changes);
             committed.putAll(changes);
         }
     }
@@ -270,18 +276,29 @@ public final class GroupCursor {
     // ---- assignment changes (coordinator's notifier thread) ------------------------------------
 
     void onAssignmentChanged() {
-        GroupMember m;
+        GroupSession m;
         List<Integer> release = new ArrayList<>();
         synchronized (this) {
             m = member;
             if (m == null || closed) {
                 return;
             }
-            GroupMember.Assignment a = m.assignment();
+            GroupSession.Assignment a = m.assignment();
             if (!a.active()) {
                 return;
             }
             boolean changed = false;
+            // Lost (the coordinator failed over or forgot this member): stop at once, commit nothing; the
+            // partition's next owner starts from the last commit.
+            for (int p : new ArrayList<>(owned)) {
+                if (!a.owned().contains(p)) {
+                    owned.remove(p);
+                    delivered.remove(p);
+                    acked.remove(p);
+                    committed.remove(p);
+                    changed = true;
+                }
+            }
             Map<Integer, Long> toCommit = new TreeMap<>();
             for (int p : a.revoking()) {
                 if (owned.contains(p)) {
@@ -295,7 +312,7 @@ public final class GroupCursor {
             }
             if (!toCommit.isEmpty()) {
                 try {
-                    coordinator.commit(group, topic, toCommit);
+                    coordinator.commit(group, topic, memberId, toCommit);
                 } catch (RuntimeException e) {
                     // At-least-once: the next owner starts from the older committed position.
                     LOG.warn("{} of group {}: committing revoked partitions {} failed: {}", memberId, group,
@@ -314,10 +331,10 @@ public final class GroupCursor {
                 if (a.revoking().contains(p) || owned.contains(p)) {
                     continue;
                 }
-                Optional<Long> c = coordinator.offsets().committed(new OffsetKey(group, topic.name(), p), topic.topicId());
+                Long c = a.committed().get(p);
                 long start;
-                if (c.isPresent()) {
-                    start = c.get();
+                if (c != null) {
+                    start = c;
                 } else {
                     if (status == null) {
                         status = engine.partitionStatus(topic.name());
@@ -336,7 +353,7 @@ public final class GroupCursor {
                 // The group's start for a partition it never read is fixed once: a later member (or this
                 // one after a restart) continues from it rather than from a later "latest".
                 try {
-                    coordinator.commit(group, topic, fixedStarts);
+                    coordinator.commit(group, topic, memberId, fixedStarts);
                 } catch (RuntimeException e) {
                     LOG.warn("{} of group {}: recording start positions {} failed: {}", memberId, group, fixedStarts,
                             e.getMessage());
@@ -372,7 +389,7 @@ public final class GroupCursor {
 
     /** Leaves the group (the query ended). Idempotent. */
     public void close() {
-        GroupMember m;
+        GroupSession m;
         synchronized (this) {
             closed = true;
             m = member;

@@ -101,11 +101,19 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
     private final java.util.concurrent.Semaphore waitingFetches;
 
     public RunnelMeta(Engine engine, SqlLayerConfig config, LongSupplier clockMs) {
+        this(engine, config, clockMs, null);
+    }
+
+    /**
+     * @param groups the broker's consumer groups (a cluster broker's: every group has one coordinator in the
+     *     cluster), or null for groups over {@code engine} alone
+     */
+    public RunnelMeta(Engine engine, SqlLayerConfig config, LongSupplier clockMs, io.runnel.engine.group.GroupService groups) {
         this.engine = engine;
         this.config = config;
         this.clockMs = clockMs;
         this.queries = new QueryRegistry(config.maxStreamingQueries(), clockMs);
-        this.catalog = new RunnelCatalog(engine, queries::snapshot);
+        this.catalog = new RunnelCatalog(engine, queries::snapshot, groups);
         this.waitingFetches = new java.util.concurrent.Semaphore(config.maxWaitingFetches());
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "runnel-connection-reaper");

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.runnel.engine.Acks;
 import io.runnel.engine.PartitionBatch;
 import io.runnel.engine.TopicInfo;
-import io.runnel.engine.group.GroupCoordinator;
-import io.runnel.engine.group.OffsetKey;
-import io.runnel.engine.group.OffsetStoreConfig;
+import io.runnel.engine.group.GroupPartitionStatus;
+import io.runnel.engine.group.GroupService;
+import io.runnel.engine.group.GroupServiceConfig;
 import io.runnel.engine.local.EngineConfig;
 import io.runnel.engine.local.LocalEngine;
 import io.runnel.engine.testkit.EngineFixtures;
@@ -32,7 +32,7 @@ class GroupCursorTest {
     @TempDir
     Path dir;
     LocalEngine engine;
-    GroupCoordinator coordinator;
+    GroupService coordinator;
     TopicInfo topic;
 
     @BeforeEach
@@ -42,7 +42,7 @@ class GroupCursorTest {
         for (int p = 0; p < 2; p++) {
             engine.produce("t", List.of(new PartitionBatch(p, EngineFixtures.eventBatch(topic, 0, 10))), Acks.ALL, 10_000);
         }
-        coordinator = GroupCoordinator.open(engine, OffsetStoreConfig.DEFAULTS, Clock.systemUTC());
+        coordinator = GroupService.standalone(engine, GroupServiceConfig.DEFAULTS.withOffsetsTopic(3, 1), Clock.systemUTC());
     }
 
     @AfterEach
@@ -52,7 +52,8 @@ class GroupCursorTest {
     }
 
     private Optional<Long> committed(int partition) {
-        return coordinator.offsets().committed(new OffsetKey("g", "t", partition), topic.topicId());
+        return coordinator.describe().stream().filter(r -> r.group().equals("g") && r.topic().equals("t") && r.partition() == partition)
+                .map(GroupPartitionStatus::committedOffset).filter(o -> o != null).findFirst();
     }
 
     private static GroupCursor.Positioned row(int partition, long offset, long epoch) {

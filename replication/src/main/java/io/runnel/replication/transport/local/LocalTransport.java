@@ -4,6 +4,8 @@ import io.runnel.engine.EngineException;
 import io.runnel.engine.ProduceResult;
 import io.runnel.engine.SqlStates;
 import io.runnel.engine.cluster.BrokerTransport;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
 import io.runnel.replication.follower.LeaderEndpoint;
 import io.runnel.replication.leader.ReplicaRequestHandler;
 import io.runnel.replication.protocol.EpochRequest;
@@ -75,6 +77,11 @@ public final class LocalTransport implements BrokerTransport {
     @Override
     public CompletableFuture<PartitionOffsets> offsets(int broker, OffsetsRequest request) {
         return call(() -> CompletableFuture.completedFuture(registry.handler(broker).offsets(request)));
+    }
+
+    @Override
+    public CompletableFuture<GroupResponse> group(int broker, GroupRequest request) {
+        return call(() -> registry.handler(broker).group(request));
     }
 
     /** A follower's endpoint to {@code leaderId} in this JVM. */

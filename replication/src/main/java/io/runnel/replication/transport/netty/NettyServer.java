@@ -160,7 +160,14 @@ final class NettyServer implements AutoCloseable {
                         .thenApply(r -> ProtocolCodec.readResponse(corr, r)));
                 case Protocol.LIST_OFFSETS -> reply(ctx, ProtocolCodec.offsetsResponse(corr,
                         handler.offsets(ProtocolCodec.decodeOffsetsRequest(body))));
-                default -> throw new ProtocolException("unexpected " + Protocol.apiName(header.apiKey()));
+                default -> {
+                    if (!Protocol.isGroupApi(header.apiKey())) {
+                        throw new ProtocolException("unexpected " + Protocol.apiName(header.apiKey()));
+                    }
+                    short api = header.apiKey();
+                    answer(ctx, corr, handler.group(ProtocolCodec.decodeGroupRequest(api, body))
+                            .thenApply(r -> ProtocolCodec.groupResponse(corr, r)));
+                }
             }
         } catch (ProtocolException e) {
             reply(ctx, ProtocolCodec.errorResponse(corr, Protocol.INVALID_REQUEST, SqlStates.INTERNAL_ERROR,

@@ -6,6 +6,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.runnel.engine.ProduceResult;
 import io.runnel.engine.cluster.BrokerInfo;
 import io.runnel.engine.cluster.BrokerTransport;
+import io.runnel.engine.group.GroupRequest;
+import io.runnel.engine.group.GroupResponse;
+import io.runnel.replication.protocol.Protocol;
 import io.runnel.replication.follower.LeaderEndpoint;
 import io.runnel.replication.leader.ReplicaRequestHandler;
 import io.runnel.replication.protocol.EpochRequest;
@@ -31,6 +34,8 @@ public final class NettyTransport implements BrokerTransport {
     /** Beyond a produce's own timeout, how long its forwarded request may take to answer. */
     static final long FORWARD_MARGIN_MS = 5_000;
     static final long OFFSETS_TIMEOUT_MS = 10_000;
+    /** A group request may wait for a commit's acks=all or a coordinator's load. */
+    static final long GROUP_TIMEOUT_MS = 30_000;
 
     private final int brokerId;
     private final IntFunction<BrokerInfo> addresses;
@@ -104,6 +109,14 @@ public final class NettyTransport implements BrokerTransport {
     public CompletableFuture<PartitionOffsets> offsets(int broker, OffsetsRequest request) {
         return forwardingTo(broker).send(corr -> ProtocolCodec.offsetsRequest(corr, request), OFFSETS_TIMEOUT_MS)
                 .thenApply(ProtocolCodec::decodeOffsetsResponse);
+    }
+
+    @Override
+    public CompletableFuture<GroupResponse> group(int broker, GroupRequest request) {
+        short api = Protocol.apiKey(request);
+        long timeoutMs = OFFSETS_TIMEOUT_MS + (request instanceof GroupRequest.Heartbeat h ? h.maxWaitMs() : GROUP_TIMEOUT_MS);
+        return forwardingTo(broker).send(corr -> ProtocolCodec.groupRequest(corr, request), timeoutMs)
+                .thenApply(body -> ProtocolCodec.decodeGroupResponse(api, body));
     }
 
     /** Stops serving (no new requests); connections out stay until {@link #close()}. */

@@ -4,6 +4,8 @@ import io.runnel.engine.EngineException;
 import io.runnel.engine.SqlStates;
 import io.runnel.engine.cluster.NotEnoughReplicasException;
 import io.runnel.engine.cluster.NotLeaderException;
+import io.runnel.engine.group.NotCoordinatorException;
+import io.runnel.engine.group.UnknownMemberException;
 import io.runnel.replication.protocol.Protocol;
 import io.runnel.replication.protocol.ProtocolCodec;
 import java.util.concurrent.CompletionException;
@@ -30,6 +32,14 @@ final class RemoteErrors {
             return ProtocolCodec.errorResponse(correlationId, Protocol.ENGINE_ERROR, ne.sqlState(), ne.getMessage(),
                     ne.afterAppend() ? Protocol.KIND_NOT_ENOUGH_REPLICAS_AFTER_APPEND : Protocol.KIND_NOT_ENOUGH_REPLICAS);
         }
+        if (e instanceof NotCoordinatorException nc) {
+            return ProtocolCodec.errorResponse(correlationId, Protocol.ENGINE_ERROR, nc.sqlState(), nc.getMessage(),
+                    Protocol.KIND_NOT_COORDINATOR);
+        }
+        if (e instanceof UnknownMemberException um) {
+            return ProtocolCodec.errorResponse(correlationId, Protocol.ENGINE_ERROR, um.sqlState(), um.getMessage(),
+                    Protocol.KIND_UNKNOWN_MEMBER);
+        }
         if (e instanceof TimeoutException) {
             return ProtocolCodec.errorResponse(correlationId, Protocol.ENGINE_ERROR, SqlStates.QUERY_CANCELED,
                     "timed out waiting for the in-sync replicas; the rows may still be committed", Protocol.KIND_TIMEOUT);
@@ -54,6 +64,8 @@ final class RemoteErrors {
             case Protocol.KIND_NOT_LEADER_OUTCOME_UNKNOWN -> new NotLeaderException(body.message(), true);
             case Protocol.KIND_NOT_ENOUGH_REPLICAS -> new NotEnoughReplicasException(body.message(), false);
             case Protocol.KIND_NOT_ENOUGH_REPLICAS_AFTER_APPEND -> new NotEnoughReplicasException(body.message(), true);
+            case Protocol.KIND_NOT_COORDINATOR -> new NotCoordinatorException(body.message());
+            case Protocol.KIND_UNKNOWN_MEMBER -> new UnknownMemberException(body.message());
             case Protocol.KIND_TIMEOUT -> new TimeoutException("broker " + brokerId + ": " + body.message());
             default -> new EngineException(body.sqlState(), body.message());
         };

@@ -1,7 +1,7 @@
 package io.runnel.sql.adapter.sys;
 
 import io.runnel.engine.BrokerStatus;
-import io.runnel.engine.group.GroupCoordinator;
+import io.runnel.engine.group.GroupService;
 import io.runnel.engine.group.GroupPartitionStatus;
 import io.runnel.engine.Engine;
 import io.runnel.engine.PartitionStatus;
@@ -41,7 +41,7 @@ public final class SysSchema extends AbstractSchema {
 
     private final Map<String, Table> tables;
 
-    public SysSchema(Engine engine, Supplier<List<QueryInfo>> queries, Supplier<GroupCoordinator> groups) {
+    public SysSchema(Engine engine, Supplier<List<QueryInfo>> queries, Supplier<GroupService> groups) {
         Map<String, Table> map = new LinkedHashMap<>();
         map.put("topics", topics(engine));
         map.put("partitions", partitions(engine));
@@ -183,7 +183,7 @@ public final class SysSchema extends AbstractSchema {
         });
     }
 
-    private static SystemTable consumerGroups(Supplier<GroupCoordinator> groups) {
+    private static SystemTable consumerGroups(Supplier<GroupService> groups) {
         List<SystemTable.ColumnDef> columns = new SystemTable.Columns()
                 .notNull("group_name", SqlTypeName.VARCHAR)
                 .notNull("topic", SqlTypeName.VARCHAR)
@@ -192,12 +192,14 @@ public final class SysSchema extends AbstractSchema {
                 .nullable("committed_offset", SqlTypeName.BIGINT)
                 .notNull("log_end_offset", SqlTypeName.BIGINT)
                 .nullable("lag_rows", SqlTypeName.BIGINT)
+                .nullable("coordinator_id", SqlTypeName.INTEGER)
                 .build();
         return new SystemTable("consumer_groups", columns, () -> {
             List<Object[]> rows = new ArrayList<>();
             for (GroupPartitionStatus g : groups.get().describe()) {
                 rows.add(new Object[] {
-                    g.group(), g.topic(), g.partition(), g.member(), g.committedOffset(), g.logEndOffset(), g.lag()});
+                    g.group(), g.topic(), g.partition(), g.member(), g.committedOffset(), g.logEndOffset(), g.lag(),
+                    g.coordinator()});
             }
             return rows;
         });
