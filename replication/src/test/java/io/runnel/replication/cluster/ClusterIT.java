@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failover without losing an acknowledged row, a returning replica truncating to the divergence point,
  * produce and read through a broker that leads nothing, min_insync_replicas refusal, whole-cluster restart.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.runnel.replication.testing.NettyLeakCheck.class)
 class ClusterIT {
     @TempDir
     Path dir;
