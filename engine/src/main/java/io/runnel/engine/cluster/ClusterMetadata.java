@@ -60,6 +60,24 @@ public interface ClusterMetadata extends AutoCloseable {
      */
     CompletableFuture<Integer> updatePartitionState(TopicPartition partition, PartitionState state, int expectedVersion);
 
+    /**
+     * Replaces a topic's replica assignment — every partition's replicas and move in progress (design
+     * note 0007, "Reassignment") — if the stored assignment is still at {@code expectedAssignmentVersion}
+     * ({@link TopicImage#assignmentVersion()}) and belongs to topic {@code topicId}. Starting and
+     * cancelling moves are such writes; the controller completes them.
+     *
+     * <p>The default refuses (0A000): a metadata store without replica assignments (one broker) has no
+     * partitions to move.
+     *
+     * @throws MetadataConflictException when the assignment changed meanwhile (re-read the image and retry)
+     * @throws MetadataStoreException when the store cannot be written
+     */
+    default void updateAssignment(String topic, java.util.UUID topicId, java.util.List<PartitionAssignment> partitions,
+            int expectedAssignmentVersion) {
+        throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.FEATURE_NOT_SUPPORTED,
+                "this broker's metadata store cannot move partitions of topic " + topic);
+    }
+
     @Override
     void close();
 }

@@ -4,6 +4,7 @@ import io.runnel.engine.EngineException;
 import io.runnel.engine.SqlStates;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,54 @@ public final class ReplicaAssignor {
                 replicas.add(chosen);
             }
             out.add(List.copyOf(replicas));
+        }
+        return out;
+    }
+
+    /**
+     * Spreads partitions over {@code brokers} (ALTER TOPIC ... MOVE PARTITIONS TO): each broker gets at
+     * most ceil(partitions × replicationFactor / brokers) replicas; a replica stays where it is when its
+     * broker is in the list and under that cap (fewer copies to make), the rest go to the least-loaded
+     * brokers of the list (ties: list order, rotated by partition). Kept replicas stay in their order,
+     * so a kept preferred leader stays preferred.
+     *
+     * @param current each partition's replicas now, preferred leader first
+     * @return each partition's target, by partition
+     */
+    public static Map<Integer, List<Integer>> spread(List<List<Integer>> current, List<Integer> brokers, int replicationFactor) {
+        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
+            throw new IllegalArgumentException("replication factor " + replicationFactor + " does not fit on " + brokers);
+        }
+        int n = brokers.size();
+        int cap = (current.size() * replicationFactor + n - 1) / n;
+        Map<Integer, Integer> load = new HashMap<>();
+        brokers.forEach(b -> load.put(b, 0));
+        List<List<Integer>> kept = new ArrayList<>();
+        for (List<Integer> replicas : current) {
+            List<Integer> keep = new ArrayList<>();
+            for (int b : replicas) {
+                if (keep.size() < replicationFactor && load.containsKey(b) && load.get(b) < cap) {
+                    keep.add(b);
+                    load.merge(b, 1, Integer::sum);
+                }
+            }
+            kept.add(keep);
+        }
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        for (int p = 0; p < kept.size(); p++) {
+            List<Integer> target = kept.get(p);
+            while (target.size() < replicationFactor) {
+                int best = -1;
+                for (int i = 0; i < n; i++) {
+                    int b = brokers.get((p + i) % n);
+                    if (!target.contains(b) && (best < 0 || load.get(b) < load.get(best))) {
+                        best = b;
+                    }
+                }
+                target.add(best);
+                load.merge(best, 1, Integer::sum);
+            }
+            out.put(p, List.copyOf(target));
         }
         return out;
     }

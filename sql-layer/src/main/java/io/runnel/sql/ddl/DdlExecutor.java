@@ -14,6 +14,8 @@ import io.runnel.sql.errors.RunnelErrors;
 import io.runnel.sql.exec.QueryRegistry;
 import io.runnel.sql.exec.RunningQuery;
 import io.runnel.sql.parser.ddl.SqlAlterTopicAddColumn;
+import io.runnel.sql.parser.ddl.SqlAlterTopicCancelMove;
+import io.runnel.sql.parser.ddl.SqlAlterTopicMove;
 import io.runnel.sql.parser.ddl.SqlAlterTopicSetOptions;
 import io.runnel.sql.parser.ddl.SqlCancelQuery;
 import io.runnel.sql.parser.ddl.SqlCreateTopic;
@@ -124,6 +126,37 @@ public final class DdlExecutor {
             throw RunnelErrors.unknownQuery(node.getQueryId());
         }
         query.cancel("cancelled by CANCEL QUERY from connection " + byConnection);
+    }
+
+    /**
+     * {@code ALTER TOPIC t MOVE PARTITION p TO (...)} / {@code MOVE PARTITIONS TO (...)}: starts the move
+     * (the engine validates topic, brokers and replication factor); internal topics may move too — an
+     * operator adding brokers moves {@code __consumer_offsets} like any topic.
+     *
+     * @return the number of partitions that started moving
+     */
+    public static long movePartitions(Engine engine, SqlAlterTopicMove node) {
+        String name = anyTopicName(engine, node.getName());
+        if (node.getPartition().isPresent()) {
+            int p = node.getPartition().getAsInt();
+            boolean already = engine.partitionStatus(name).stream()
+                    .anyMatch(s -> s.partition() == p && s.replicas().equals(node.getBrokers()));
+            engine.movePartitions(name, Map.of(p, node.getBrokers()));
+            return already ? 0 : 1;
+        }
+        return engine.spreadPartitions(name, node.getBrokers()).size();
+    }
+
+    /** {@code ALTER TOPIC t CANCEL MOVE}: the number of partitions whose move was cancelled. */
+    public static long cancelMoves(Engine engine, SqlAlterTopicCancelMove node) {
+        return engine.cancelMoves(anyTopicName(engine, node.getName()));
+    }
+
+    /** The stored name of a topic, internal ones included; 42P01 when there is none. */
+    private static String anyTopicName(Engine engine, SqlIdentifier id) {
+        String name = id.getSimple();
+        return engine.topic(name).map(TopicInfo::name)
+                .orElseThrow(() -> RunnelErrors.unknownTopic(name, id.getParserPosition()));
     }
 
     private static String topicName(Engine engine, SqlIdentifier id) {
