@@ -124,6 +124,43 @@ public final class ReplicaAssignor {
         return out;
     }
 
+    /**
+     * The targets of a topic's partitions at a new replication factor (ALTER TOPIC ... SET
+     * (replication_factor = n)): growing keeps every replica and adds the live brokers holding the fewest
+     * replicas of the topic (ties: lower id); shrinking keeps the first {@code replicationFactor}
+     * replicas (the preferred leader stays).
+     *
+     * @param current each partition's replicas, preferred leader first
+     * @throws EngineException 22023 when the live brokers are fewer than {@code replicationFactor}
+     */
+    public static List<List<Integer>> resize(String topic, List<List<Integer>> current, int replicationFactor,
+            Collection<BrokerInfo> live) {
+        if (replicationFactor > live.size()) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + topic + ": replication_factor "
+                    + replicationFactor + " exceeds the " + live.size() + " live broker" + (live.size() == 1 ? "" : "s") + " "
+                    + ids(live));
+        }
+        Map<Integer, Integer> load = new TreeMap<>();
+        live.forEach(b -> load.put(b.id(), 0));
+        current.forEach(replicas -> replicas.forEach(r -> load.computeIfPresent(r, (k, v) -> v + 1)));
+        List<List<Integer>> out = new ArrayList<>();
+        for (List<Integer> replicas : current) {
+            List<Integer> target = new ArrayList<>(replicas.subList(0, Math.min(replicas.size(), replicationFactor)));
+            while (target.size() < replicationFactor) {
+                int best = -1;
+                for (Map.Entry<Integer, Integer> e : load.entrySet()) {
+                    if (!target.contains(e.getKey()) && (best < 0 || e.getValue() < load.get(best))) {
+                        best = e.getKey();
+                    }
+                }
+                target.add(best);
+                load.merge(best, 1, Integer::sum);
+            }
+            out.add(List.copyOf(target));
+        }
+        return out;
+    }
+
     /** Brokers ordered so that consecutive ones are on different racks where possible (by id within a rack). */
     static List<BrokerInfo> rackAlternating(Collection<BrokerInfo> brokers) {
         boolean racks = !brokers.isEmpty() && brokers.stream().allMatch(b -> b.rack() != null);

@@ -323,24 +323,58 @@ public final class ZkClusterMetadata implements ClusterMetadata {
             ZkCodec.Assignment a = ZkCodec.assignment(client.getData().storingStatIn(stat).forPath(paths.assignment(after.name())),
                     paths.assignment(after.name()));
             int before = a.partitions().size();
+            int rf = after.config().replicationFactor();
+            List<List<Integer>> all = new ArrayList<>(a.partitions());
+            Map<Integer, PartitionReassignment> moves = new HashMap<>(a.reassignments());
+            boolean assignmentChanged = false;
+            if (java.util.stream.IntStream.range(0, before).anyMatch(p -> targetSize(a, p) != rf)) {
+                // replication_factor changed: every partition moves to a target of the new size (design note 0007, "Reassignment").
+                if (!a.reassignments().isEmpty()) {
+                    throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.OBJECT_IN_USE, "topic " + after.name()
+                            + " has partitions moving " + new java.util.TreeMap<>(a.reassignments()).keySet()
+                            + "; change replication_factor once they completed (sys.partitions), or after ALTER TOPIC " + after.name()
+                            + " CANCEL MOVE");
+                }
+                List<List<Integer>> targets = ReplicaAssignor.resize(after.name(), a.partitions(), rf, image.liveBrokers().values());
+                for (int p = 0; p < targets.size(); p++) {
+                    if (!targets.get(p).equals(a.partitions().get(p))) {
+                        PartitionReassignment move = PartitionReassignment.start(a.partitions().get(p), targets.get(p));
+                        all.set(p, move.replicas());
+                        moves.put(p, move);
+                    }
+                }
+                assignmentChanged = true;
+                LOG.info("Topic {}: replication_factor {}; moving partitions {}", after.name(), rf, new java.util.TreeMap<>(moves));
+            }
+            List<List<Integer>> added = List.of();
             if (after.partitions() > before) {
-                List<List<Integer>> added = ReplicaAssignor.assign(after.name(), before, after.partitions() - before,
-                        after.config().replicationFactor(), image.liveBrokers().values(), ThreadLocalRandom.current().nextInt(1 << 16));
-                List<List<Integer>> all = new ArrayList<>(a.partitions());
+                added = ReplicaAssignor.assign(after.name(), before, after.partitions() - before, rf, image.liveBrokers().values(),
+                        ThreadLocalRandom.current().nextInt(1 << 16));
                 all.addAll(added);
+                assignmentChanged = true;
+            }
+            if (assignmentChanged) {
                 ops.add(client.transactionOp().setData().withVersion(stat.getVersion()).forPath(paths.assignment(after.name()),
-                        ZkCodec.assignment(new ZkCodec.Assignment(after.topicId(), all, a.reassignments()))));
+                        ZkCodec.assignment(new ZkCodec.Assignment(after.topicId(), all, moves))));
+            }
+            if (!added.isEmpty()) {
                 addInitialStates(ops, after, added, before);
             }
             client.transaction().forOperations(ops);
             return expectedVersion + 1;
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
             throw ZkMetadataStore.conflict(after.name(), expectedVersion, e);
-        } catch (MetadataConflictException | MetadataStoreException e) {
+        } catch (MetadataConflictException | MetadataStoreException | io.runnel.engine.EngineException e) {
             throw e;
         } catch (Exception e) {
             throw ZkMetadataStore.storeError("alter topic " + after.name() + " under", paths.root(), e);
         }
+    }
+
+    /** How many replicas partition {@code p} has, or will have once its move completes. */
+    private static int targetSize(ZkCodec.Assignment a, int p) {
+        PartitionReassignment move = a.reassignment(p);
+        return move == null ? a.partitions().get(p).size() : move.target().size();
     }
 
     @Override

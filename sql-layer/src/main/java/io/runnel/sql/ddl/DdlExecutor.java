@@ -58,8 +58,20 @@ public final class DdlExecutor {
         engine.createTopic(new TopicSpec(name, columns, key, options(node.getOptions())), node.isIfNotExists());
     }
 
+    /**
+     * {@code ALTER TOPIC t SET (...)}. An internal topic ({@code __consumer_offsets}) accepts only
+     * {@code replication_factor}: an operator raises it when brokers join (its partitions move, design
+     * note 0007 "Reassignment"); its other options are Runnel's (42501).
+     */
     public static void alterTopic(Engine engine, SqlAlterTopicSetOptions node) {
-        engine.alterTopic(topicName(engine, node.getName()), options(node.getOptions()));
+        Map<String, String> options = options(node.getOptions());
+        String name = node.getName().getSimple();
+        boolean internal = engine.topic(name).filter(TopicInfo::internal).isPresent();
+        if (internal && options.keySet().stream().allMatch(k -> k.equalsIgnoreCase("replication_factor"))) {
+            engine.alterTopic(anyTopicName(engine, node.getName()), options);
+            return;
+        }
+        engine.alterTopic(topicName(engine, node.getName()), options);
     }
 
     public static void addColumn(Engine engine, SqlAlterTopicAddColumn node) {
