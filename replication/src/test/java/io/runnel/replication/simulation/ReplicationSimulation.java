@@ -201,6 +201,11 @@ final class ReplicationSimulation {
                         return false;
                     }
                 }
+                for (SimBroker b : world.brokers().values()) {
+                    if (!replicas.contains(b.id) && b.engine.replica(t.name(), p) != null) {
+                        return false; // a broker the partition left has not applied that image yet
+                    }
+                }
             }
         }
         return true;

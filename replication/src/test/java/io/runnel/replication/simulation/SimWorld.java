@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -291,6 +292,7 @@ final class SimWorld implements AutoCloseable {
             return;
         }
         int epoch = b.believedControllerEpoch;
+        java.util.Set<Integer> liveWhenDecided = Set.copyOf(b.image().liveBrokers().keySet());
         for (ControllerLogic.Decision d : ControllerLogic.decide(b.image(), epoch)) {
             String key = d.partition().toString();
             if (!b.controllerWritesInFlight.add(key)) {
@@ -301,7 +303,7 @@ final class SimWorld implements AutoCloseable {
                 try {
                     if (d.completesMove()) {
                         zk.controllerCompleteMove(epoch, d.partition(), d.state(), d.expectedVersion(), d.replicasAfter(),
-                                d.expectedAssignmentVersion());
+                                d.expectedAssignmentVersion(), liveWhenDecided);
                         count(d.reason().contains("leadership moves") ? "moves completed (leader moved off)" : "moves completed");
                         LOG.info("SIM t={} {}", clock.millis(), d.reason());
                     } else {

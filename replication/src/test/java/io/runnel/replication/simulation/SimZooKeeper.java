@@ -147,7 +147,7 @@ final class SimZooKeeper {
 
     /** A controller's completion of a move: fenced, then compare-and-set on the state and the assignment together. */
     int controllerCompleteMove(int writerEpoch, TopicPartition tp, PartitionState state, int expectedVersion,
-            List<Integer> replicasAfter, int expectedAssignmentVersion) {
+            List<Integer> replicasAfter, int expectedAssignmentVersion, java.util.Set<Integer> liveWhenDecided) {
         if (writerEpoch != controllerEpoch) {
             throw new MetadataConflictException("controller epoch " + writerEpoch + " is fenced (current " + controllerEpoch + ")");
         }
@@ -157,15 +157,18 @@ final class SimZooKeeper {
                     + ", expected " + expectedAssignmentVersion);
         }
         Versioned<PartitionState> before = check(tp, expectedVersion);
-        // MoveKeepsIsrLive: the controller's completion leaves an ISR of live replicas, no smaller than
-        // min_insync_replicas unless it was smaller already (the controller never takes it below).
+        // MoveKeepsIsrLive: the controller's completion writes an ISR of replicas that were live (as the image it
+        // decided from showed them: a session may end while the write travels, as for any election; the next
+        // decision removes it) and in the stored ISR; no smaller than min_insync_replicas unless it was smaller
+        // already (the controller never takes it below).
         TopicInfo info = topics.get(k).value();
         for (int r : state.isr()) {
-            if (!sessions.containsKey(r)) {
+            if (!liveWhenDecided.contains(r) || !before.value().isr().contains(r)) {
                 violations.add("MoveKeepsIsrLive: completing the move of " + tp + " writes ISR " + state.isr() + " with broker " + r
-                        + ", which is not live");
+                        + ", which was not live and in sync (live " + liveWhenDecided + ", ISR " + before.value().isr() + ")");
             }
         }
+
         if (state.isr().size() < Math.min(info.config().minInsyncReplicas(), before.value().isr().size())) {
             violations.add("MoveKeepsMinIsr: completing the move of " + tp + " shrinks the ISR " + before.value().isr() + " to "
                     + state.isr() + ", below min_insync_replicas " + info.config().minInsyncReplicas());

@@ -28,6 +28,12 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        install();
+        REPORTS.clear();
+    }
+
+    /** Starts capturing Netty's leak reports (idempotent). */
+    static void install() {
         synchronized (CAPTURE) {
             if (!CAPTURE.isStarted()) {
                 Logger detector = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
@@ -36,11 +42,22 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback
                 detector.addAppender(CAPTURE);
             }
         }
-        REPORTS.clear();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
+        List<String> reports = sweep();
+        if (!reports.isEmpty()) {
+            throw new AssertionError(reports.size() + " Netty buffer leak report(s) during " + context.getDisplayName()
+                    + " (leak detection level " + ResourceLeakDetector.getLevel() + "); first:\n" + reports.get(0));
+        }
+    }
+
+    /**
+     * Collects garbage and allocates a few tracked buffers, so that the detector reports buffers that
+     * were collected unreleased; returns (and forgets) the reports captured since the last sweep.
+     */
+    static List<String> sweep() throws InterruptedException {
         for (int round = 0; round < 5; round++) {
             System.gc();
             Thread.sleep(20); // lets the reference handler enqueue collected trackers (not a wait for a condition)
@@ -49,10 +66,9 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback
                 probe.release();
             }
         }
-        if (!REPORTS.isEmpty()) {
-            throw new AssertionError(REPORTS.size() + " Netty buffer leak report(s) during " + context.getDisplayName()
-                    + " (leak detection level " + ResourceLeakDetector.getLevel() + "); first:\n" + REPORTS.get(0));
-        }
+        List<String> out = List.copyOf(REPORTS);
+        REPORTS.clear();
+        return out;
     }
 
     /** Netty's leak reports, as logged. */
