@@ -71,11 +71,12 @@ public interface Engine extends AutoCloseable {
      *
      * <p>The default refuses (0A000): an engine without a cluster has nowhere to move partitions.
      *
+     * @return how many partitions started moving (a target equal to the current replicas moves nothing)
      * @throws EngineException 42P01 unknown topic; 22023 unknown partition, broker not live, a broker named
      *     twice, or a list whose size is not the topic's {@code replication_factor}; 55006 a partition is
      *     already moving; 40001 the assignment changed concurrently (retry)
      */
-    default void movePartitions(String topic, Map<Integer, List<Integer>> targets) {
+    default int movePartitions(String topic, Map<Integer, List<Integer>> targets) {
         throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this engine cannot move partitions of topic " + topic
                 + ": it is not a cluster broker");
     }

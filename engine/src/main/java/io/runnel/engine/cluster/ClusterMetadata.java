@@ -1,9 +1,13 @@
 package io.runnel.engine.cluster;
 
+import io.runnel.engine.EngineException;
+import io.runnel.engine.SqlStates;
 import io.runnel.engine.TopicInfo;
 import io.runnel.engine.catalog.MetadataConflictException;
 import io.runnel.engine.catalog.MetadataStoreException;
 import io.runnel.engine.catalog.Versioned;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -72,10 +76,9 @@ public interface ClusterMetadata extends AutoCloseable {
      * @throws MetadataConflictException when the assignment changed meanwhile (re-read the image and retry)
      * @throws MetadataStoreException when the store cannot be written
      */
-    default void updateAssignment(String topic, java.util.UUID topicId, java.util.List<PartitionAssignment> partitions,
-            int expectedAssignmentVersion) {
-        throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.FEATURE_NOT_SUPPORTED,
-                "this broker's metadata store cannot move partitions of topic " + topic);
+    default void updateAssignment(String topic, UUID topicId, List<PartitionAssignment> partitions, int expectedAssignmentVersion) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this broker's metadata store cannot move partitions of topic "
+                + topic);
     }
 
     @Override

@@ -119,7 +119,41 @@ public final class ReplicaAssignor {
                 target.add(best);
                 load.merge(best, 1, Integer::sum);
             }
-            out.put(p, List.copyOf(target));
+        }
+        // Keeping replicas greedily can leave a partition whose only under-share brokers it already has:
+        // move replicas from brokers above the share to ones below it. One always exists: a broker above
+        // holds more partitions than one below, so some partition has the first and not the second.
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int over : brokers) {
+                if (load.get(over) <= cap) {
+                    continue;
+                }
+                for (int under : brokers) {
+                    if (load.get(under) >= cap) {
+                        continue;
+                    }
+                    for (List<Integer> target : kept) {
+                        int at = target.indexOf(over);
+                        if (at >= 0 && !target.contains(under)) {
+                            target.set(at, under);
+                            load.merge(over, -1, Integer::sum);
+                            load.merge(under, 1, Integer::sum);
+                            moved = true;
+                            break;
+                        }
+                    }
+                    if (moved) {
+                        break;
+                    }
+                }
+                if (moved) {
+                    break;
+                }
+            }
+        }
+        for (int p = 0; p < kept.size(); p++) {
+            out.put(p, List.copyOf(kept.get(p)));
         }
         return out;
     }

@@ -876,6 +876,11 @@ public final class LocalEngine implements Engine {
             if (pi.replicas().isEmpty() || pi.state() == null || !pi.state().value().topicId().equals(info.topicId())) {
                 return false;
             }
+            // The entry and the assignment change in one transaction, but the image may show them one at a time:
+            // a new replication factor is seen when the partitions' targets have that size too.
+            if (pi.targetReplicas().size() != info.config().replicationFactor()) {
+                return false;
+            }
         }
         return true;
     }
@@ -1033,7 +1038,7 @@ public final class LocalEngine implements Engine {
     // ------------------------------------------------------------------ partition moves
 
     @Override
-    public void movePartitions(String name, Map<Integer, List<Integer>> targets) {
+    public int movePartitions(String name, Map<Integer, List<Integer>> targets) {
         catalogLock.lock();
         try {
             ensureOpen();
@@ -1074,10 +1079,11 @@ public final class LocalEngine implements Engine {
                 moving++;
             }
             if (moving == 0) {
-                return;
+                return 0;
             }
             writeAssignment(info, assignment, ti.assignmentVersion(), "move partitions " + targets.keySet());
             LOG.info("Moving partitions of topic {}: {}", info.name(), targets);
+            return moving;
         } finally {
             catalogLock.unlock();
         }

@@ -150,11 +150,7 @@ public final class DdlExecutor {
     public static long movePartitions(Engine engine, SqlAlterTopicMove node) {
         String name = anyTopicName(engine, node.getName());
         if (node.getPartition().isPresent()) {
-            int p = node.getPartition().getAsInt();
-            boolean already = engine.partitionStatus(name).stream()
-                    .anyMatch(s -> s.partition() == p && s.replicas().equals(node.getBrokers()));
-            engine.movePartitions(name, Map.of(p, node.getBrokers()));
-            return already ? 0 : 1;
+            return engine.movePartitions(name, Map.of(node.getPartition().getAsInt(), node.getBrokers()));
         }
         return engine.spreadPartitions(name, node.getBrokers()).size();
     }
