@@ -266,7 +266,9 @@ SqlDrop SqlDropTopic(Span s, boolean replace) :
 }
 
 /**
- * Parses "ALTER TOPIC name SET ( options )" and "ALTER TOPIC name ADD [COLUMN] column".
+ * Parses "ALTER TOPIC name SET ( options )", "ALTER TOPIC name ADD [COLUMN] column",
+ * "ALTER TOPIC name MOVE PARTITION n TO ( broker, ... )", "ALTER TOPIC name MOVE PARTITIONS TO ( broker, ... )"
+ * and "ALTER TOPIC name CANCEL MOVE".
  * (Calcite's ALTER handles only ALTER SYSTEM / ALTER SESSION, so this is a statement of its own.)
  */
 SqlNode SqlAlterTopic() :
@@ -275,6 +277,8 @@ SqlNode SqlAlterTopic() :
     final SqlIdentifier name;
     final SqlNodeList setOptions;
     final SqlTopicColumn column;
+    SqlNumericLiteral partition = null;
+    final SqlNodeList brokers;
 }
 {
     <ALTER> { s = span(); } <TOPIC> name = TopicName()
@@ -292,7 +296,41 @@ SqlNode SqlAlterTopic() :
             add.validateDefinition();
             return add;
         }
+    |
+        <MOVE>
+        (
+            <PARTITION> partition = UnsignedNumericLiteral()
+        |
+            <PARTITIONS>
+        )
+        <TO> brokers = BrokerIdList() {
+            final SqlAlterTopicMove move =
+                new SqlAlterTopicMove(s.end(this), name, partition, brokers);
+            move.validateDefinition();
+            return move;
+        }
+    |
+        <CANCEL> <MOVE> {
+            return new SqlAlterTopicCancelMove(s.end(this), name);
+        }
     )
+}
+
+/** Parses "( id [, id]* )": broker ids for ALTER TOPIC ... MOVE. */
+SqlNodeList BrokerIdList() :
+{
+    final Span s;
+    final List<SqlNode> ids = new ArrayList<SqlNode>();
+    SqlNumericLiteral id;
+}
+{
+    <LPAREN> { s = span(); }
+    id = UnsignedNumericLiteral() { ids.add(id); }
+    ( <COMMA> id = UnsignedNumericLiteral() { ids.add(id); } )*
+    <RPAREN>
+    {
+        return new SqlNodeList(ids, s.end(this));
+    }
 }
 
 /**

@@ -62,6 +62,48 @@ public interface Engine extends AutoCloseable {
     }
 
     /** Drops a topic and deletes its data. 42P01 when it does not exist and not {@code ifExists}. */
+    /**
+     * Starts moving partitions of {@code topic} to other brokers ({@code ALTER TOPIC ... MOVE PARTITION},
+     * design note 0007 "Reassignment"): for each partition, the brokers that should hold it, preferred
+     * leader first. Returns once the move is stored; the partition keeps serving while the new replicas
+     * copy it, and the controller completes the move when they are in sync ({@code sys.partitions}
+     * shows {@code adding_replicas} / {@code removing_replicas} meanwhile).
+     *
+     * <p>The default refuses (0A000): an engine without a cluster has nowhere to move partitions.
+     *
+     * @return how many partitions started moving (a target equal to the current replicas moves nothing)
+     * @throws EngineException 42P01 unknown topic; 22023 unknown partition, broker not live, a broker named
+     *     twice, or a list whose size is not the topic's {@code replication_factor}; 55006 a partition is
+     *     already moving; 40001 the assignment changed concurrently (retry)
+     */
+    default int movePartitions(String topic, Map<Integer, List<Integer>> targets) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this engine cannot move partitions of topic " + topic
+                + ": it is not a cluster broker");
+    }
+
+    /**
+     * Spreads every partition of {@code topic} over {@code brokers} ({@code ALTER TOPIC ... MOVE PARTITIONS TO}):
+     * at most ceil(partitions × replication_factor / brokers) replicas per broker, keeping replicas where
+     * they are when that allows, then moves them as {@link #movePartitions(String, Map)}.
+     *
+     * @return the targets of the partitions that move (empty when all are placed already)
+     */
+    default Map<Integer, List<Integer>> spreadPartitions(String topic, List<Integer> brokers) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this engine cannot move partitions of topic " + topic
+                + ": it is not a cluster broker");
+    }
+
+    /**
+     * Cancels the moves of {@code topic} in progress ({@code ALTER TOPIC ... CANCEL MOVE}): each moving
+     * partition goes back to the replicas it had (the arriving ones delete their copies).
+     *
+     * @return how many partitions were moving
+     */
+    default int cancelMoves(String topic) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this engine cannot move partitions of topic " + topic
+                + ": it is not a cluster broker");
+    }
+
     void dropTopic(String topic, boolean ifExists);
 
     /** Looks a topic up by name, case-insensitively. Internal topics (names starting {@code __}) are found too. */

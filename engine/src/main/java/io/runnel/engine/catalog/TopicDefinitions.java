@@ -39,7 +39,7 @@ public final class TopicDefinitions {
     public static final int SINGLE_NODE_BROKERS = 1;
 
     /** Options ALTER TOPIC ... SET may change; the others are fixed at CREATE. */
-    private static final Set<String> ALTERABLE = Set.of("partitions", "min_insync_replicas", "retention",
+    private static final Set<String> ALTERABLE = Set.of("partitions", "replication_factor", "min_insync_replicas", "retention",
             "retention_bytes", "segment_bytes", "segment_ms", "compression", "compression_level",
             "unclean_leader_election", "max_batch_bytes");
 

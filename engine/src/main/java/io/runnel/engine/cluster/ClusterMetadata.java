@@ -1,9 +1,13 @@
 package io.runnel.engine.cluster;
 
+import io.runnel.engine.EngineException;
+import io.runnel.engine.SqlStates;
 import io.runnel.engine.TopicInfo;
 import io.runnel.engine.catalog.MetadataConflictException;
 import io.runnel.engine.catalog.MetadataStoreException;
 import io.runnel.engine.catalog.Versioned;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -59,6 +63,23 @@ public interface ClusterMetadata extends AutoCloseable {
      *     version moved (the controller changed the state) or {@link MetadataStoreException}
      */
     CompletableFuture<Integer> updatePartitionState(TopicPartition partition, PartitionState state, int expectedVersion);
+
+    /**
+     * Replaces a topic's replica assignment — every partition's replicas and move in progress (design
+     * note 0007, "Reassignment") — if the stored assignment is still at {@code expectedAssignmentVersion}
+     * ({@link TopicImage#assignmentVersion()}) and belongs to topic {@code topicId}. Starting and
+     * cancelling moves are such writes; the controller completes them.
+     *
+     * <p>The default refuses (0A000): a metadata store without replica assignments (one broker) has no
+     * partitions to move.
+     *
+     * @throws MetadataConflictException when the assignment changed meanwhile (re-read the image and retry)
+     * @throws MetadataStoreException when the store cannot be written
+     */
+    default void updateAssignment(String topic, UUID topicId, List<PartitionAssignment> partitions, int expectedAssignmentVersion) {
+        throw new EngineException(SqlStates.FEATURE_NOT_SUPPORTED, "this broker's metadata store cannot move partitions of topic "
+                + topic);
+    }
 
     @Override
     void close();

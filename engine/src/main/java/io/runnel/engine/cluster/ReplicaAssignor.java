@@ -4,6 +4,7 @@ import io.runnel.engine.EngineException;
 import io.runnel.engine.SqlStates;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,125 @@ public final class ReplicaAssignor {
                 replicas.add(chosen);
             }
             out.add(List.copyOf(replicas));
+        }
+        return out;
+    }
+
+    /**
+     * Spreads partitions over {@code brokers} (ALTER TOPIC ... MOVE PARTITIONS TO): each broker gets at
+     * most ceil(partitions × replicationFactor / brokers) replicas; a replica stays where it is when its
+     * broker is in the list and under that cap (fewer copies to make), the rest go to the least-loaded
+     * brokers of the list (ties: list order, rotated by partition). Kept replicas stay in their order,
+     * so a kept preferred leader stays preferred.
+     *
+     * @param current each partition's replicas now, preferred leader first
+     * @return each partition's target, by partition
+     */
+    public static Map<Integer, List<Integer>> spread(List<List<Integer>> current, List<Integer> brokers, int replicationFactor) {
+        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
+            throw new IllegalArgumentException("replication factor " + replicationFactor + " does not fit on " + brokers);
+        }
+        int n = brokers.size();
+        int cap = (current.size() * replicationFactor + n - 1) / n;
+        Map<Integer, Integer> load = new HashMap<>();
+        brokers.forEach(b -> load.put(b, 0));
+        List<List<Integer>> kept = new ArrayList<>();
+        for (List<Integer> replicas : current) {
+            List<Integer> keep = new ArrayList<>();
+            for (int b : replicas) {
+                if (keep.size() < replicationFactor && load.containsKey(b) && load.get(b) < cap) {
+                    keep.add(b);
+                    load.merge(b, 1, Integer::sum);
+                }
+            }
+            kept.add(keep);
+        }
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        for (int p = 0; p < kept.size(); p++) {
+            List<Integer> target = kept.get(p);
+            while (target.size() < replicationFactor) {
+                int best = -1;
+                for (int i = 0; i < n; i++) {
+                    int b = brokers.get((p + i) % n);
+                    if (!target.contains(b) && (best < 0 || load.get(b) < load.get(best))) {
+                        best = b;
+                    }
+                }
+                target.add(best);
+                load.merge(best, 1, Integer::sum);
+            }
+        }
+        // Keeping replicas greedily can leave a partition whose only under-share brokers it already has:
+        // move replicas from brokers above the share to ones below it. One always exists: a broker above
+        // holds more partitions than one below, so some partition has the first and not the second.
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int over : brokers) {
+                if (load.get(over) <= cap) {
+                    continue;
+                }
+                for (int under : brokers) {
+                    if (load.get(under) >= cap) {
+                        continue;
+                    }
+                    for (List<Integer> target : kept) {
+                        int at = target.indexOf(over);
+                        if (at >= 0 && !target.contains(under)) {
+                            target.set(at, under);
+                            load.merge(over, -1, Integer::sum);
+                            load.merge(under, 1, Integer::sum);
+                            moved = true;
+                            break;
+                        }
+                    }
+                    if (moved) {
+                        break;
+                    }
+                }
+                if (moved) {
+                    break;
+                }
+            }
+        }
+        for (int p = 0; p < kept.size(); p++) {
+            out.put(p, List.copyOf(kept.get(p)));
+        }
+        return out;
+    }
+
+    /**
+     * The targets of a topic's partitions at a new replication factor (ALTER TOPIC ... SET
+     * (replication_factor = n)): growing keeps every replica and adds the live brokers holding the fewest
+     * replicas of the topic (ties: lower id); shrinking keeps the first {@code replicationFactor}
+     * replicas (the preferred leader stays).
+     *
+     * @param current each partition's replicas, preferred leader first
+     * @throws EngineException 22023 when the live brokers are fewer than {@code replicationFactor}
+     */
+    public static List<List<Integer>> resize(String topic, List<List<Integer>> current, int replicationFactor,
+            Collection<BrokerInfo> live) {
+        if (replicationFactor > live.size()) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + topic + ": replication_factor "
+                    + replicationFactor + " exceeds the " + live.size() + " live broker" + (live.size() == 1 ? "" : "s") + " "
+                    + ids(live));
+        }
+        Map<Integer, Integer> load = new TreeMap<>();
+        live.forEach(b -> load.put(b.id(), 0));
+        current.forEach(replicas -> replicas.forEach(r -> load.computeIfPresent(r, (k, v) -> v + 1)));
+        List<List<Integer>> out = new ArrayList<>();
+        for (List<Integer> replicas : current) {
+            List<Integer> target = new ArrayList<>(replicas.subList(0, Math.min(replicas.size(), replicationFactor)));
+            while (target.size() < replicationFactor) {
+                int best = -1;
+                for (Map.Entry<Integer, Integer> e : load.entrySet()) {
+                    if (!target.contains(e.getKey()) && (best < 0 || e.getValue() < load.get(best))) {
+                        best = e.getKey();
+                    }
+                }
+                target.add(best);
+                load.merge(best, 1, Integer::sum);
+            }
+            out.add(List.copyOf(target));
         }
         return out;
     }

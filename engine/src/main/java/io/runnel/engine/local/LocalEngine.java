@@ -30,8 +30,11 @@ import io.runnel.engine.cluster.ClusterServices;
 import io.runnel.engine.cluster.MetadataImage;
 import io.runnel.engine.cluster.NotEnoughReplicasException;
 import io.runnel.engine.cluster.NotLeaderException;
+import io.runnel.engine.cluster.PartitionAssignment;
 import io.runnel.engine.cluster.PartitionImage;
+import io.runnel.engine.cluster.PartitionReassignment;
 import io.runnel.engine.cluster.PartitionState;
+import io.runnel.engine.cluster.ReplicaAssignor;
 import io.runnel.engine.cluster.ReplicaFetchers;
 import io.runnel.engine.cluster.StandaloneMetadata;
 import io.runnel.engine.cluster.TopicImage;
@@ -63,6 +66,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -492,7 +496,8 @@ public final class LocalEngine implements Engine {
         PartitionState state = versioned == null || !versioned.value().topicId().equals(info.topicId()) ? null
                 : versioned.value();
         slot.route = state == null ? Route.UNKNOWN
-                : new Route(state.leader(), state.leaderEpoch(), pi.replicas(), state.isr());
+                : new Route(state.leader(), state.leaderEpoch(), pi.replicas(), state.isr(), pi.addingReplicas(),
+                        pi.removingReplicas());
         Partition replica = slot.replica;
         boolean assigned = pi.replicas().contains(brokerId);
         if (!assigned) {
@@ -588,7 +593,10 @@ public final class LocalEngine implements Engine {
         fetchers.unfollow(p);
         try {
             p.close();
-            moveToTrash(topic.dir.resolve(Integer.toString(slot.partition)), reason);
+            Path trashed = moveToTrash(topic.dir.resolve(Integer.toString(slot.partition)), reason);
+            if (config.backgroundTasks()) {
+                scheduler.execute(() -> deleteTrashed(trashed)); // the log goes now, not at the next start
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Cannot remove the replica {} ({}): {}", p, reason, e.toString());
         }
@@ -868,6 +876,11 @@ public final class LocalEngine implements Engine {
             if (pi.replicas().isEmpty() || pi.state() == null || !pi.state().value().topicId().equals(info.topicId())) {
                 return false;
             }
+            // The entry and the assignment change in one transaction, but the image may show them one at a time:
+            // a new replication factor is seen when the partitions' targets have that size too.
+            if (pi.targetReplicas().size() != info.config().replicationFactor()) {
+                return false;
+            }
         }
         return true;
     }
@@ -1017,9 +1030,183 @@ public final class LocalEngine implements Engine {
             }
             out.add(new PartitionStatus(info.name(), p, route.leader(), route.leaderEpoch(), route.replicas(), route.isr(),
                     o == null ? -1 : o.logStartOffset(), o == null ? -1 : o.highWatermark(), o == null ? -1 : o.logEndOffset(),
-                    o == null ? -1 : o.sizeBytes()));
+                    o == null ? -1 : o.sizeBytes(), route.adding(), route.removing()));
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ partition moves
+
+    @Override
+    public int movePartitions(String name, Map<Integer, List<Integer>> targets) {
+        catalogLock.lock();
+        try {
+            ensureOpen();
+            MetadataImage image = metadata.image();
+            TopicImage ti = image.topic(name);
+            if (ti == null || !ti.info().name().equalsIgnoreCase(name)) {
+                throw unknown(name);
+            }
+            TopicInfo info = ti.info();
+            if (targets.isEmpty()) {
+                throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + ": no partition to move");
+            }
+            List<PartitionAssignment> assignment = new ArrayList<>();
+            for (PartitionImage p : ti.partitions()) {
+                if (p.replicas().isEmpty()) {
+                    throw new EngineException(SqlStates.SERIALIZATION_FAILURE, "topic " + info.name() + ": partition "
+                            + p.partition() + " has no assignment yet (the topic is being created or altered); retry");
+                }
+                assignment.add(PartitionAssignment.of(p));
+            }
+            int moving = 0;
+            for (Map.Entry<Integer, List<Integer>> e : new TreeMap<>(targets).entrySet()) {
+                int p = e.getKey();
+                List<Integer> target = e.getValue();
+                checkMoveTarget(info, p, target, image);
+                PartitionImage pi = ti.partition(p);
+                if (pi.isMoving()) {
+                    throw new EngineException(SqlStates.OBJECT_IN_USE, "partition " + p + " of topic " + info.name()
+                            + " is already moving from " + pi.reassignment().original() + " to " + pi.targetReplicas()
+                            + "; wait until it completes (sys.partitions) or ALTER TOPIC " + info.name() + " CANCEL MOVE");
+                }
+                if (target.equals(pi.replicas())) {
+                    continue; // there already
+                }
+                PartitionReassignment move = PartitionReassignment.start(pi.replicas(), target);
+                // Only the order changes (a new preferred leader): no copy to wait for, stored as is.
+                assignment.set(p, move.isReorder() ? PartitionAssignment.of(target) : PartitionAssignment.moving(move));
+                moving++;
+            }
+            if (moving == 0) {
+                return 0;
+            }
+            writeAssignment(info, assignment, ti.assignmentVersion(), "move partitions " + targets.keySet());
+            LOG.info("Moving partitions of topic {}: {}", info.name(), targets);
+            return moving;
+        } finally {
+            catalogLock.unlock();
+        }
+    }
+
+    private static void checkMoveTarget(TopicInfo info, int p, List<Integer> target, MetadataImage image) {
+        if (p < 0 || p >= info.partitions()) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + " has " + info.partitions()
+                    + " partition" + (info.partitions() == 1 ? "" : "s") + " (0 to " + (info.partitions() - 1) + "); there is no partition "
+                    + p);
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int b : target) {
+            if (!seen.add(b)) {
+                throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + ": the target of partition "
+                        + p + " " + target + " names broker " + b + " twice");
+            }
+            if (!image.isLive(b)) {
+                throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + ": cannot move partition "
+                        + p + " to broker " + b + ": it is not a live broker (live: " + image.liveBrokers().keySet() + ")");
+            }
+        }
+        int rf = info.config().replicationFactor();
+        if (target.size() != rf) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + " has replication_factor " + rf
+                    + ", so partition " + p + " needs " + rf + " broker" + (rf == 1 ? "" : "s") + ", not " + target.size() + " "
+                    + target + " (a move keeps the replication factor; ALTER TOPIC " + info.name()
+                    + " SET (replication_factor = n) changes it)");
+        }
+    }
+
+    @Override
+    public Map<Integer, List<Integer>> spreadPartitions(String name, List<Integer> brokers) {
+        MetadataImage image = metadata.image();
+        TopicImage ti = image.topic(name);
+        if (ti == null) {
+            throw unknown(name);
+        }
+        TopicInfo info = ti.info();
+        int rf = info.config().replicationFactor();
+        if (new HashSet<>(brokers).size() != brokers.size()) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + ": the broker list " + brokers
+                    + " names a broker twice");
+        }
+        if (brokers.size() < rf) {
+            throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + " has replication_factor " + rf
+                    + ": its partitions cannot be spread over " + brokers.size() + " broker" + (brokers.size() == 1 ? "" : "s") + " "
+                    + brokers);
+        }
+        for (int b : brokers) {
+            if (!image.isLive(b)) {
+                throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "topic " + info.name() + ": cannot move partitions to broker "
+                        + b + ": it is not a live broker (live: " + image.liveBrokers().keySet() + ")");
+            }
+        }
+        Map<Integer, List<Integer>> targets = ReplicaAssignor.spread(currentReplicas(ti), brokers, rf);
+        Map<Integer, List<Integer>> moves = new TreeMap<>();
+        targets.forEach((p, target) -> {
+            if (!target.equals(ti.partition(p).replicas())) {
+                moves.put(p, target);
+            }
+        });
+        if (!moves.isEmpty()) {
+            movePartitions(info.name(), moves);
+        }
+        return moves;
+    }
+
+    private static List<List<Integer>> currentReplicas(TopicImage ti) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (PartitionImage p : ti.partitions()) {
+            out.add(p.targetReplicas());
+        }
+        return out;
+    }
+
+    @Override
+    public int cancelMoves(String name) {
+        catalogLock.lock();
+        try {
+            ensureOpen();
+            TopicImage ti = metadata.image().topic(name);
+            if (ti == null) {
+                throw unknown(name);
+            }
+            List<PartitionAssignment> assignment = new ArrayList<>();
+            int cancelled = 0;
+            for (PartitionImage p : ti.partitions()) {
+                if (!p.isMoving()) {
+                    assignment.add(PartitionAssignment.of(p));
+                    continue;
+                }
+                cancelled++;
+                PartitionReassignment back = p.reassignment().reversed();
+                // Back to the original replicas, which never left: the arriving ones leave again. With
+                // nothing arriving (the move only removed replicas), there is nothing to wait for.
+                assignment.add(p.addingReplicas().isEmpty() ? PartitionAssignment.of(back.target())
+                        : PartitionAssignment.moving(back));
+            }
+            if (cancelled > 0) {
+                writeAssignment(ti.info(), assignment, ti.assignmentVersion(), "cancel the moves of topic " + ti.info().name());
+                LOG.info("Cancelled the moves of {} partition(s) of topic {}", cancelled, ti.info().name());
+            }
+            return cancelled;
+        } finally {
+            catalogLock.unlock();
+        }
+    }
+
+    /** Writes a topic's assignment and waits (bounded) until this broker applied it, so that sys.partitions shows it. */
+    private void writeAssignment(TopicInfo info, List<PartitionAssignment> assignment, int expectedVersion, String what) {
+        try {
+            metadata.updateAssignment(info.name(), info.topicId(), assignment, expectedVersion);
+        } catch (MetadataConflictException e) {
+            throw new EngineException(SqlStates.SERIALIZATION_FAILURE, "cannot " + what + " of topic " + info.name()
+                    + ": its assignment was changed concurrently (" + e.getMessage() + "); retry", e);
+        } catch (MetadataStoreException e) {
+            throw new EngineException(SqlStates.IO_ERROR, "cannot " + what + " of topic " + info.name() + ": " + e.getMessage(), e);
+        }
+        awaitApplied(i -> {
+            TopicImage t = i.topic(info.name());
+            return t != null && t.assignmentVersion() > expectedVersion;
+        }, config.metadataWaitMs());
     }
 
     // ------------------------------------------------------------------ produce

@@ -23,8 +23,9 @@ import java.util.List;
  */
 final class LocalTopic {
     /** Where a partition's leader is, as the last applied metadata image says. Immutable. */
-    record Route(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> isr) {
-        static final Route UNKNOWN = new Route(PartitionState.NO_LEADER, -1, List.of(), List.of());
+    record Route(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> isr, List<Integer> adding,
+            List<Integer> removing) {
+        static final Route UNKNOWN = new Route(PartitionState.NO_LEADER, -1, List.of(), List.of(), List.of(), List.of());
 
         boolean hasLeader() {
             return leader != PartitionState.NO_LEADER;

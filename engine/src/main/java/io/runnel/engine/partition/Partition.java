@@ -329,14 +329,19 @@ public final class Partition {
         try {
             synchronized (stateLock) {
                 int epoch = newState.leaderEpoch();
-                if (epoch < leaderEpoch || (epoch == leaderEpoch && version <= stateVersion && role == Role.LEADER)) {
+                if (epoch < leaderEpoch) {
                     return false;
                 }
-                replicas = List.copyOf(assignedReplicas);
                 if (role == Role.LEADER && epoch == leaderEpoch) {
+                    // A partition move changes the replicas without a new state: arriving replicas may fetch.
+                    updateReplicasLocked(assignedReplicas);
+                    if (version <= stateVersion) {
+                        return false;
+                    }
                     applyStateLocked(newState, version);
                     becameLeader = false;
                 } else {
+                    replicas = List.copyOf(assignedReplicas);
                     long leo = log.logEndOffset();
                     try {
                         epochCache.assign(epoch, leo);
@@ -373,6 +378,25 @@ public final class Partition {
         }
         maybeAdvanceHighWatermark();
         return becameLeader;
+    }
+
+    /**
+     * A leader's replica set changed within its epoch (a partition move added or removed replicas): new
+     * followers are tracked from now on (not caught up until they fetch to the end), removed ones forgotten.
+     * Guarded by the state lock.
+     */
+    private void updateReplicasLocked(List<Integer> assignedReplicas) {
+        if (assignedReplicas.equals(replicas)) {
+            return;
+        }
+        replicas = List.copyOf(assignedReplicas);
+        for (int r : assignedReplicas) {
+            if (r != localBrokerId && !followers.containsKey(r)) {
+                followers.put(r, new FollowerState());
+                LOG.info("{}: broker {} is a new replica (replicas {}); it joins the ISR once it has caught up", this, r, replicas);
+            }
+        }
+        followers.keySet().retainAll(assignedReplicas);
     }
 
     /**

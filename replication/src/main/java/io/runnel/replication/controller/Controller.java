@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * that lost the latch without knowing it (a long pause, an expired session) cannot write.
  *
  * <p>While active, it applies {@link ControllerLogic} to every new metadata image (and once a second,
- * in case an image was missed): leaders for partitions whose leader died, dead members out of ISRs.
+ * in case an image was missed): leaders for partitions whose leader died, dead members out of ISRs,
+ * and the completion of partition moves (the moves themselves are stored in ZooKeeper with the
+ * assignment, so a controller elected mid-move carries on from the image).
  *
  * <p>Thread-safety: all work runs on its own thread; the public methods may be called from any.
  */
@@ -166,7 +168,10 @@ public final class Controller implements AutoCloseable {
         List<ControllerLogic.Decision> decisions = ControllerLogic.decide(image, epoch);
         for (ControllerLogic.Decision d : decisions) {
             try {
-                int version = metadata.controllerWrite(epochZkVersion, d.partition(), d.state(), d.expectedVersion());
+                int version = d.completesMove()
+                        ? metadata.controllerWrite(epochZkVersion, d.partition(), d.state(), d.expectedVersion(), d.replicasAfter(),
+                                d.expectedAssignmentVersion())
+                        : metadata.controllerWrite(epochZkVersion, d.partition(), d.state(), d.expectedVersion());
                 LOG.info("Controller {} (epoch {}): {} -> leader {}, epoch {}, ISR {} (version {}): {}", brokerId, epoch,
                         d.partition(), d.state().leader(), d.state().leaderEpoch(), d.state().isr(), version, d.reason());
             } catch (ZkClusterMetadata.ControllerFencedException e) {

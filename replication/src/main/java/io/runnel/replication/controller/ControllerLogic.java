@@ -22,7 +22,15 @@ import java.util.List;
  *       the ISR unchanged, so that a replica holding every committed row is elected when it returns.
  *   <li><b>The leader is live but some ISR members are not</b>: they leave the ISR (same epoch), so
  *       {@code acks=all} writers do not wait for the lag timeout after a broker died.
+ *   <li><b>A partition is moving</b> ({@link PartitionImage#reassignment()}, KIP-455's phases): while
+ *       some target replica is not in the ISR, nothing (the arriving replicas copy the log and the leader
+ *       adds them to the ISR). Then one write completes the move: the ISR becomes ISR ∩ target, a leader
+ *       that is leaving hands over to the first target replica in the ISR (epoch + 1), and the
+ *       partition's replicas become the target — the leaving brokers see they are no longer assigned and
+ *       delete their copy. The ISR after is the whole target, so the controller never takes it below
+ *       {@code min_insync_replicas} (the statement refuses a target smaller than that).
  * </ul>
+ * The rules above apply in that order, one decision per partition per image.
  *
  * Every decision carries the state version it was computed from; the controller writes it by
  * compare-and-set, so a decision made on a stale image fails and is recomputed from the next.
@@ -32,8 +40,24 @@ import java.util.List;
 public final class ControllerLogic {
     private ControllerLogic() {}
 
-    /** A state write the controller should make. */
-    public record Decision(TopicPartition partition, PartitionState state, int expectedVersion, String reason) {}
+    /**
+     * A state write the controller should make.
+     *
+     * @param replicasAfter             when the write completes a move: the partition's replicas after it
+     *                                  (written with the state, in one transaction); otherwise null
+     * @param expectedAssignmentVersion with {@code replicasAfter}: the assignment version it was decided on
+     */
+    public record Decision(TopicPartition partition, PartitionState state, int expectedVersion, String reason,
+            List<Integer> replicasAfter, int expectedAssignmentVersion) {
+        public Decision(TopicPartition partition, PartitionState state, int expectedVersion, String reason) {
+            this(partition, state, expectedVersion, reason, null, -1);
+        }
+
+        /** Whether this write completes a partition's move. */
+        public boolean completesMove() {
+            return replicasAfter != null;
+        }
+    }
 
     public static List<Decision> decide(MetadataImage image, int controllerEpoch) {
         List<Decision> out = new ArrayList<>();
@@ -47,8 +71,11 @@ public final class ControllerLogic {
                         || !versioned.value().topicId().equals(topic.info().topicId())) {
                     continue;
                 }
-                Decision d = decide(new TopicPartition(topic.info().name(), p.partition()), p.replicas(), versioned, image,
-                        controllerEpoch, unclean);
+                TopicPartition tp = new TopicPartition(topic.info().name(), p.partition());
+                Decision d = decide(tp, p.replicas(), versioned, image, controllerEpoch, unclean);
+                if (d == null && p.isMoving()) {
+                    d = completeMove(tp, p, versioned, image, controllerEpoch, topic.assignmentVersion());
+                }
                 if (d != null) {
                     out.add(d);
                 }
@@ -93,6 +120,31 @@ public final class ControllerLogic {
         if (s.hasLeader()) {
             return new Decision(tp, s.elect(PartitionState.NO_LEADER, s.isr(), controllerEpoch), versioned.version(), why
                     + " and no in-sync replica " + s.isr() + " is live; the partition is offline until one returns");
+        }
+        return null;
+    }
+
+    /** The last phase of a move, once every target replica is in the ISR; null while some is not. */
+    static Decision completeMove(TopicPartition tp, PartitionImage p, Versioned<PartitionState> versioned, MetadataImage image,
+            int controllerEpoch, int assignmentVersion) {
+        PartitionState s = versioned.value();
+        List<Integer> target = p.targetReplicas();
+        if (!s.hasLeader() || target.isEmpty() || !s.isr().containsAll(target) || assignmentVersion < 0) {
+            return null;
+        }
+        List<Integer> isr = PartitionState.inReplicaOrder(target, target);
+        String moved = "move of " + tp + " from " + p.reassignment().original() + " to " + target + " complete: "
+                + "every target replica is in sync (ISR " + s.isr() + ")";
+        if (target.contains(s.leader())) {
+            return new Decision(tp, s.withIsr(isr), versioned.version(), moved + "; leaving replicas " + p.removingReplicas()
+                    + " removed", target, assignmentVersion);
+        }
+        for (int r : target) {
+            if (image.isLive(r)) {
+                return new Decision(tp, s.elect(r, isr, controllerEpoch), versioned.version(), moved + "; leader " + s.leader()
+                        + " is leaving, leadership moves to " + r + "; leaving replicas " + p.removingReplicas() + " removed",
+                        target, assignmentVersion);
+            }
         }
         return null;
     }

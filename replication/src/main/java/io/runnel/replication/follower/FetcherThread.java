@@ -4,6 +4,7 @@ import io.runnel.replication.protocol.EpochRequest;
 import io.runnel.replication.protocol.EpochResponse;
 import io.runnel.replication.protocol.FetchRequest;
 import io.runnel.replication.protocol.FetchResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +62,15 @@ final class FetcherThread extends Thread {
                 }
                 FetchRequest fetchRequest = fetcher.nextFetchRequest();
                 if (fetchRequest != null) {
-                    FetchResponse response = await(endpoint.fetch(fetchRequest));
-                    if (response != null && !dropWhilePaused()) {
-                        fetcher.onFetchResponse(response);
+                    FetchResponse response = awaitFetch(endpoint.fetch(fetchRequest));
+                    if (response != null) {
+                        try {
+                            if (!dropWhilePaused()) {
+                                fetcher.onFetchResponse(response);
+                            }
+                        } finally {
+                            response.release(); // the records are views of the received frame: appended or dropped now
+                        }
                     }
                     continue;
                 }
@@ -100,6 +107,23 @@ final class FetcherThread extends Thread {
             fetcher.onRequestFailed(e);
         }
         return null;
+    }
+
+    /**
+     * As {@link #await}, for a fetch: a response that completes after this thread stopped waiting (a
+     * timeout, an interrupt) is released when it arrives, as nobody will append it.
+     */
+    private FetchResponse awaitFetch(CompletableFuture<FetchResponse> future) throws InterruptedException {
+        FetchResponse r = null;
+        try {
+            r = await(future);
+            return r;
+        } finally {
+            if (r == null) {
+                future.cancel(false);
+                future.thenAccept(FetchResponse::release); // runs only if it completed normally after all
+            }
+        }
     }
 
     /** Stops the loop and waits for it (an append in progress completes first). */

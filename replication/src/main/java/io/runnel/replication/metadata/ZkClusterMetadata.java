@@ -7,7 +7,9 @@ import io.runnel.engine.catalog.Versioned;
 import io.runnel.engine.cluster.BrokerInfo;
 import io.runnel.engine.cluster.ClusterMetadata;
 import io.runnel.engine.cluster.MetadataImage;
+import io.runnel.engine.cluster.PartitionAssignment;
 import io.runnel.engine.cluster.PartitionImage;
+import io.runnel.engine.cluster.PartitionReassignment;
 import io.runnel.engine.cluster.PartitionState;
 import io.runnel.engine.cluster.ReplicaAssignor;
 import io.runnel.engine.cluster.TopicImage;
@@ -152,6 +154,7 @@ public final class ZkClusterMetadata implements ClusterMetadata {
         Map<Integer, BrokerInfo> brokers = new TreeMap<>();
         Map<String, Versioned<TopicInfo>> entries = new HashMap<>();
         Map<String, ZkCodec.Assignment> assignments = new HashMap<>();
+        Map<String, Integer> assignmentVersions = new HashMap<>();
         Map<String, Map<Integer, Versioned<PartitionState>>> states = new HashMap<>();
         String brokersPrefix = paths.brokers() + "/";
         String topicsPrefix = paths.topics() + "/";
@@ -167,6 +170,7 @@ public final class ZkClusterMetadata implements ClusterMetadata {
                     entries.put(ZkPaths.last(path), ZkMetadataStore.decode(node.getData(), node.getStat(), path));
                 } else if (path.startsWith(assignmentsPrefix)) {
                     assignments.put(ZkPaths.last(path), ZkCodec.assignment(node.getData(), path));
+                    assignmentVersions.put(ZkPaths.last(path), node.getStat().getVersion());
                 } else if (path.startsWith(partitionsPrefix)) {
                     String rest = path.substring(partitionsPrefix.length());
                     int slash = rest.indexOf('/');
@@ -189,9 +193,10 @@ public final class ZkClusterMetadata implements ClusterMetadata {
             List<PartitionImage> partitions = new ArrayList<>(info.partitions());
             for (int p = 0; p < info.partitions(); p++) {
                 List<Integer> replicas = sameTopic && p < a.partitions().size() ? a.partitions().get(p) : List.of();
-                partitions.add(new PartitionImage(p, replicas, s.get(p)));
+                partitions.add(new PartitionImage(p, replicas, s.get(p), sameTopic ? a.reassignment(p) : null));
             }
-            topics.put(e.getKey(), new TopicImage(e.getValue(), partitions));
+            topics.put(e.getKey(), new TopicImage(e.getValue(), partitions,
+                    sameTopic ? assignmentVersions.getOrDefault(e.getKey(), -1) : -1));
         }
         MetadataImage next = new MetadataImage(sequence.incrementAndGet(), brokers, topics, connected);
         image = next;
@@ -318,24 +323,58 @@ public final class ZkClusterMetadata implements ClusterMetadata {
             ZkCodec.Assignment a = ZkCodec.assignment(client.getData().storingStatIn(stat).forPath(paths.assignment(after.name())),
                     paths.assignment(after.name()));
             int before = a.partitions().size();
+            int rf = after.config().replicationFactor();
+            List<List<Integer>> all = new ArrayList<>(a.partitions());
+            Map<Integer, PartitionReassignment> moves = new HashMap<>(a.reassignments());
+            boolean assignmentChanged = false;
+            if (java.util.stream.IntStream.range(0, before).anyMatch(p -> targetSize(a, p) != rf)) {
+                // replication_factor changed: every partition moves to a target of the new size (design note 0007, "Reassignment").
+                if (!a.reassignments().isEmpty()) {
+                    throw new io.runnel.engine.EngineException(io.runnel.engine.SqlStates.OBJECT_IN_USE, "topic " + after.name()
+                            + " has partitions moving " + new java.util.TreeMap<>(a.reassignments()).keySet()
+                            + "; change replication_factor once they completed (sys.partitions), or after ALTER TOPIC " + after.name()
+                            + " CANCEL MOVE");
+                }
+                List<List<Integer>> targets = ReplicaAssignor.resize(after.name(), a.partitions(), rf, image.liveBrokers().values());
+                for (int p = 0; p < targets.size(); p++) {
+                    if (!targets.get(p).equals(a.partitions().get(p))) {
+                        PartitionReassignment move = PartitionReassignment.start(a.partitions().get(p), targets.get(p));
+                        all.set(p, move.replicas());
+                        moves.put(p, move);
+                    }
+                }
+                assignmentChanged = true;
+                LOG.info("Topic {}: replication_factor {}; moving partitions {}", after.name(), rf, new java.util.TreeMap<>(moves));
+            }
+            List<List<Integer>> added = List.of();
             if (after.partitions() > before) {
-                List<List<Integer>> added = ReplicaAssignor.assign(after.name(), before, after.partitions() - before,
-                        after.config().replicationFactor(), image.liveBrokers().values(), ThreadLocalRandom.current().nextInt(1 << 16));
-                List<List<Integer>> all = new ArrayList<>(a.partitions());
+                added = ReplicaAssignor.assign(after.name(), before, after.partitions() - before, rf, image.liveBrokers().values(),
+                        ThreadLocalRandom.current().nextInt(1 << 16));
                 all.addAll(added);
+                assignmentChanged = true;
+            }
+            if (assignmentChanged) {
                 ops.add(client.transactionOp().setData().withVersion(stat.getVersion()).forPath(paths.assignment(after.name()),
-                        ZkCodec.assignment(new ZkCodec.Assignment(after.topicId(), all))));
+                        ZkCodec.assignment(new ZkCodec.Assignment(after.topicId(), all, moves))));
+            }
+            if (!added.isEmpty()) {
                 addInitialStates(ops, after, added, before);
             }
             client.transaction().forOperations(ops);
             return expectedVersion + 1;
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
             throw ZkMetadataStore.conflict(after.name(), expectedVersion, e);
-        } catch (MetadataConflictException | MetadataStoreException e) {
+        } catch (MetadataConflictException | MetadataStoreException | io.runnel.engine.EngineException e) {
             throw e;
         } catch (Exception e) {
             throw ZkMetadataStore.storeError("alter topic " + after.name() + " under", paths.root(), e);
         }
+    }
+
+    /** How many replicas partition {@code p} has, or will have once its move completes. */
+    private static int targetSize(ZkCodec.Assignment a, int p) {
+        PartitionReassignment move = a.reassignment(p);
+        return move == null ? a.partitions().get(p).size() : move.target().size();
     }
 
     @Override
@@ -373,6 +412,40 @@ public final class ZkClusterMetadata implements ClusterMetadata {
             client.delete().deletingChildrenIfNeeded().forPath(path);
         } catch (KeeperException.NoNodeException e) {
             // Gone already.
+        }
+    }
+
+    // ------------------------------------------------------------------ reassignment
+
+    @Override
+    public void updateAssignment(String topic, java.util.UUID topicId, List<PartitionAssignment> partitions,
+            int expectedAssignmentVersion) {
+        String path = paths.assignment(topic);
+        List<List<Integer>> replicas = new ArrayList<>();
+        Map<Integer, PartitionReassignment> moves = new HashMap<>();
+        for (int p = 0; p < partitions.size(); p++) {
+            replicas.add(partitions.get(p).replicas());
+            if (partitions.get(p).reassignment() != null) {
+                moves.put(p, partitions.get(p).reassignment());
+            }
+        }
+        try {
+            Stat stat = new Stat();
+            ZkCodec.Assignment current = ZkCodec.assignment(client.getData().storingStatIn(stat).forPath(path), path);
+            if (!current.topicId().equals(topicId) || stat.getVersion() != expectedAssignmentVersion
+                    || current.partitions().size() != partitions.size()) {
+                throw new MetadataConflictException("the assignment of topic " + topic + " changed (version " + stat.getVersion()
+                        + ", expected " + expectedAssignmentVersion + ")");
+            }
+            client.setData().withVersion(expectedAssignmentVersion).forPath(path,
+                    ZkCodec.assignment(new ZkCodec.Assignment(topicId, replicas, moves)));
+            LOG.info("Broker {}: new assignment of topic {}: {}, moves {}", brokerId, topic, replicas, moves);
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            throw new MetadataConflictException("the assignment of topic " + topic + " changed or is gone (" + e.code() + ")");
+        } catch (MetadataConflictException | MetadataStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ZkMetadataStore.storeError("write", path, e);
         }
     }
 
@@ -424,6 +497,50 @@ public final class ZkClusterMetadata implements ClusterMetadata {
                         + " moved past version " + controllerEpochVersion + ")");
             }
             throw new MetadataConflictException(tp + ": partition state is no longer at version " + expectedVersion);
+        } catch (Exception e) {
+            throw ZkMetadataStore.storeError("write", path, e);
+        }
+    }
+
+    /**
+     * A controller's write that completes a partition's move: the state (new ISR, perhaps a new leader)
+     * and the assignment (the partition's replicas become {@code replicasAfter}, its move ends) in one
+     * transaction, fenced by the controller epoch and compare-and-set on both versions.
+     *
+     * @return the new state version
+     * @throws ControllerFencedException when a newer controller took over
+     * @throws MetadataConflictException when the state or the assignment moved
+     */
+    public int controllerWrite(int controllerEpochVersion, TopicPartition tp, PartitionState state, int expectedVersion,
+            List<Integer> replicasAfter, int expectedAssignmentVersion) {
+        String path = paths.partition(tp.topic(), tp.partition());
+        String assignmentPath = paths.assignment(tp.topic());
+        try {
+            Stat stat = new Stat();
+            ZkCodec.Assignment a = ZkCodec.assignment(client.getData().storingStatIn(stat).forPath(assignmentPath), assignmentPath);
+            if (stat.getVersion() != expectedAssignmentVersion || !a.topicId().equals(state.topicId())
+                    || tp.partition() >= a.partitions().size()) {
+                throw new MetadataConflictException("the assignment of topic " + tp.topic() + " changed (version "
+                        + stat.getVersion() + ", expected " + expectedAssignmentVersion + ")");
+            }
+            List<List<Integer>> replicas = new ArrayList<>(a.partitions());
+            replicas.set(tp.partition(), replicasAfter);
+            Map<Integer, PartitionReassignment> moves = new HashMap<>(a.reassignments());
+            moves.remove(tp.partition());
+            var results = client.transaction().forOperations(
+                    client.transactionOp().check().withVersion(controllerEpochVersion).forPath(paths.controllerEpoch()),
+                    client.transactionOp().setData().withVersion(expectedVersion - 1).forPath(path, ZkCodec.state(state)),
+                    client.transactionOp().setData().withVersion(expectedAssignmentVersion).forPath(assignmentPath,
+                            ZkCodec.assignment(new ZkCodec.Assignment(a.topicId(), replicas, moves))));
+            return results.get(1).getResultStat().getVersion() + 1;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            if (failedOp(e) == 0) {
+                throw new ControllerFencedException("a newer controller took over (" + paths.controllerEpoch()
+                        + " moved past version " + controllerEpochVersion + ")");
+            }
+            throw new MetadataConflictException(tp + ": partition state or assignment moved (" + e.code() + ")");
+        } catch (MetadataConflictException e) {
+            throw e;
         } catch (Exception e) {
             throw ZkMetadataStore.storeError("write", path, e);
         }

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.engine.cluster.BrokerInfo;
+import io.runnel.engine.cluster.PartitionReassignment;
 import io.runnel.engine.cluster.PartitionState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,7 +19,8 @@ import java.util.UUID;
  *
  * <pre>
  * /brokers/ids/&lt;id&gt;       {"formatVersion":1,"id":1,"host":"10.0.0.1","sqlPort":7070,"brokerPort":7071,"rack":"a","startedAtMs":…}
- * /assignments/&lt;topic&gt;    {"formatVersion":1,"topicId":"…","partitions":[[1,2,3],[2,3,1]]}
+ * /assignments/&lt;topic&gt;    {"formatVersion":1,"topicId":"…","partitions":[[1,2,3],[4,3,1]],
+ *                           "reassignments":{"1":{"original":[1,3],"target":[4,3]}}}  (moves in progress; absent when none)
  * /partitions/&lt;topic&gt;/&lt;p&gt; {"formatVersion":1,"topicId":"…","leader":1,"leaderEpoch":4,"isr":[1,2],"controllerEpoch":7}
  * /controller_epoch        {"formatVersion":1,"epoch":7}
  * /cluster_id              {"formatVersion":1,"clusterId":"…"}
@@ -31,12 +34,28 @@ public final class ZkCodec {
 
     private ZkCodec() {}
 
-    /** A topic's replica assignment. */
-    public record Assignment(UUID topicId, List<List<Integer>> partitions) {
+    /**
+     * A topic's replica assignment.
+     *
+     * @param partitions    each partition's replicas (during a move: the target's, then the leaving ones)
+     * @param reassignments the moves in progress by partition (absent from the JSON when there are none)
+     */
+    public record Assignment(UUID topicId, List<List<Integer>> partitions, Map<Integer, PartitionReassignment> reassignments) {
         public Assignment {
             List<List<Integer>> copy = new ArrayList<>();
             partitions.forEach(p -> copy.add(List.copyOf(p)));
             partitions = List.copyOf(copy);
+            reassignments = Map.copyOf(reassignments);
+        }
+
+        /** An assignment without moves. */
+        public Assignment(UUID topicId, List<List<Integer>> partitions) {
+            this(topicId, partitions, Map.of());
+        }
+
+        /** The move of partition {@code p}, or null. */
+        public PartitionReassignment reassignment(int p) {
+            return reassignments.get(p);
         }
     }
 
@@ -71,6 +90,14 @@ public final class ZkCodec {
             ArrayNode r = parts.addArray();
             replicas.forEach(r::add);
         }
+        if (!a.reassignments().isEmpty()) {
+            ObjectNode moves = n.putObject("reassignments");
+            new java.util.TreeMap<>(a.reassignments()).forEach((p, m) -> {
+                ObjectNode move = moves.putObject(Integer.toString(p));
+                m.original().forEach(move.putArray("original")::add);
+                m.target().forEach(move.putArray("target")::add);
+            });
+        }
         return bytes(n);
     }
 
@@ -82,7 +109,28 @@ public final class ZkCodec {
             p.forEach(r -> replicas.add(r.asInt()));
             partitions.add(replicas);
         }
-        return new Assignment(UUID.fromString(required(n, "topicId", source).asText()), partitions);
+        Map<Integer, PartitionReassignment> moves = new java.util.HashMap<>();
+        JsonNode reassignments = n.get("reassignments");
+        if (reassignments != null && !reassignments.isNull()) {
+            var fields = reassignments.fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                int p = Integer.parseInt(e.getKey());
+                if (p < 0 || p >= partitions.size()) {
+                    throw new IllegalArgumentException(source + ": reassignment of partition " + p + ", which the assignment lacks");
+                }
+                moves.put(p, new PartitionReassignment(ints(e.getValue().get("original")), ints(e.getValue().get("target"))));
+            }
+        }
+        return new Assignment(UUID.fromString(required(n, "topicId", source).asText()), partitions, moves);
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(r -> out.add(r.asInt()));
+        }
+        return out;
     }
 
     public static byte[] state(PartitionState s) {

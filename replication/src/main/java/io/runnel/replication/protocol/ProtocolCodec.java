@@ -273,6 +273,14 @@ public final class ProtocolCodec {
 
     /** Decodes a FETCH response body; the records are slices of {@code body}. */
     public static FetchResponse decodeFetchResponse(ByteBuffer body) {
+        return decodeFetchResponse(body, null);
+    }
+
+    /**
+     * Decodes a FETCH response whose records stay views of {@code body}; {@code release} (may be null)
+     * frees {@code body} and becomes the response's {@link FetchResponse#release()}.
+     */
+    public static FetchResponse decodeFetchResponse(ByteBuffer body, Runnable release) {
         return decode("FETCH response", body, b -> {
             int n = count(b, "FETCH response partitions", 36);
             List<String> topics = new ArrayList<>(n);
@@ -300,7 +308,7 @@ public final class ProtocolCodec {
                 parts.add(new FetchResponse.Partition(topics.get(i), partitions[i], Protocol.replicaError(errors[i]),
                         offsets[i][0], offsets[i][1], offsets[i][2], sizes[i] == 0 ? Records.EMPTY : new Records.Bytes(records)));
             }
-            return new FetchResponse(parts);
+            return new FetchResponse(parts, release);
         });
     }
 

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failover without losing an acknowledged row, a returning replica truncating to the divergence point,
  * produce and read through a broker that leads nothing, min_insync_replicas refusal, whole-cluster restart.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.runnel.replication.testing.NettyLeakCheck.class)
 class ClusterIT {
     @TempDir
     Path dir;
@@ -332,5 +333,97 @@ class ClusterIT {
                 .isInstanceOf(EngineException.class).hasMessageContaining("replication_factor 4 exceeds the 3 available brokers")
                 .satisfies(e -> assertThat(((EngineException) e).sqlState()).isEqualTo("22023"));
         assertThat(cluster.engine(1).topic("big")).isEmpty();
+    }
+
+    /**
+     * A fourth broker joins; a partition moves onto it while its copy is held back (fetching paused) and
+     * the active controller is killed mid-move: the move stays in ZooKeeper, the next controller completes
+     * it once the new replica caught up, the leaving broker deletes its replica, and every acknowledged row
+     * is on the new replica set. Then ALTER ... SET (replication_factor = 3) moves every partition to three
+     * replicas, and a second change while partitions move is refused (55006).
+     */
+    @Test
+    void aPartitionMovesToANewBrokerAcrossAControllerFailoverAndTheReplicationFactorGrows() throws Exception {
+        cluster = TestCluster.start(dir, 3);
+        TopicInfo t = cluster.engine(0).createTopic(events("mv", options(2, 2, 1)), false);
+        cluster.awaitInSync(t);
+        List<Long> acked = new ArrayList<>();
+        long id = 0;
+        for (int i = 0; i < 40; i++, id += 5) {
+            cluster.engine(0).produce("mv", List.of(to(i % 2, eventBatch(t, id, 5))), Acks.ALL, 10_000);
+            for (long k = id; k < id + 5; k++) {
+                acked.add(k);
+            }
+        }
+        cluster.start(3); // joins last: its latch node is the newest, so it is not the controller
+        cluster.awaitLive(4);
+        int controller = cluster.running().stream().filter(b -> cluster.broker(b).isController()).findFirst().orElseThrow();
+        assertThat(controller).isNotEqualTo(3);
+        List<Integer> before = cluster.partition("mv", 0).replicas();
+        int leaving = before.get(0);
+        int staying = before.get(1);
+        cluster.broker(3).fetchers().pauseForTesting(true);
+        Engine via = cluster.engine(staying);
+        via.movePartitions("mv", Map.of(0, List.of(3, staying)));
+        PartitionImage moving = cluster.partition("mv", 0);
+        assertThat(moving.addingReplicas()).containsExactly(3);
+        assertThat(moving.removingReplicas()).containsExactly(leaving);
+        assertThat(moving.replicas()).containsExactly(3, staying, leaving);
+        assertThatThrownBy(() -> via.movePartitions("mv", Map.of(0, List.of(staying, leaving))))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.sqlState()).isEqualTo("55006"));
+
+        cluster.crash(controller); // the move is in ZooKeeper; the next controller carries on
+        Awaitility.await().atMost(TestCluster.WAIT).until(() -> cluster.running().stream()
+                .anyMatch(b -> cluster.broker(b).isController()));
+        assertThat(cluster.partition("mv", 0).isMoving()).as("no completion while broker 3 has not copied").isTrue();
+        cluster.broker(3).fetchers().pauseForTesting(false);
+        if (controller != leaving && controller != staying) {
+            // The crashed broker held no replica of partition 0: the move completes without it.
+            Awaitility.await().atMost(TestCluster.WAIT).until(() -> !cluster.partition("mv", 0).isMoving());
+        }
+        cluster.start(controller);
+        cluster.awaitLive(4);
+        Awaitility.await().atMost(TestCluster.WAIT).until(() -> !cluster.partition("mv", 0).isMoving());
+        cluster.awaitInSync(t);
+        PartitionImage moved = cluster.partition("mv", 0);
+        assertThat(moved.replicas()).containsExactly(3, staying);
+        assertThat(moved.leader()).as("the leader left: the first target replica leads").isIn(3, staying);
+        Awaitility.await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+            assertThat(cluster.engine(leaving) instanceof io.runnel.engine.local.LocalEngine le ? le.replica("mv", 0) : null)
+                    .as("broker %d left partition 0", leaving).isNull();
+            assertThat(cluster.dir.resolve("broker-" + leaving).resolve("topics").resolve("mv").resolve("0")).doesNotExist();
+        });
+        assertThat(cluster.batches(3, "mv", 0)).isEqualTo(cluster.batches(staying, "mv", 0));
+        assertThat(ids(readAll(cluster.engine(3), "mv"))).containsAll(acked);
+
+        // replication_factor 2 -> 3: every partition moves to three replicas, in sync, the data everywhere.
+        cluster.running().forEach(b -> cluster.broker(b).fetchers().pauseForTesting(true)); // hold the copies back
+        try {
+            cluster.engine(0).alterTopic("mv", Map.of("replication_factor", "3"));
+            assertThat(cluster.partition("mv", 0).isMoving() || cluster.partition("mv", 1).isMoving()).isTrue();
+            assertThatThrownBy(() -> cluster.engine(0).alterTopic("mv", Map.of("replication_factor", "4")))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.sqlState()).isEqualTo("55006"))
+                    .hasMessageContaining("moving");
+        } finally {
+            cluster.running().forEach(b -> cluster.broker(b).fetchers().pauseForTesting(false));
+        }
+        Awaitility.await().atMost(TestCluster.WAIT).until(() -> {
+            for (int p = 0; p < 2; p++) {
+                PartitionImage pi = cluster.partition("mv", p);
+                if (pi.isMoving() || pi.replicas().size() != 3 || pi.isr().size() != 3) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        cluster.awaitInSync(cluster.engine(0).topic("mv").orElseThrow());
+        assertThat(cluster.engine(0).topic("mv").orElseThrow().config().replicationFactor()).isEqualTo(3);
+        for (int p = 0; p < 2; p++) {
+            int leader = cluster.leaderOf("mv", p);
+            for (int r : cluster.partition("mv", p).replicas()) {
+                assertThat(cluster.batches(r, "mv", p)).as("partition %d on broker %d", p, r).isEqualTo(cluster.batches(leader, "mv", p));
+            }
+        }
+        assertThat(ids(readAll(cluster.engine(1), "mv"))).containsAll(acked);
     }
 }

@@ -88,4 +88,76 @@ class ControllerLogicTest {
         assertThat(back.state().leaderEpoch()).isEqualTo(6);
         assertThat(back.state().isr()).containsExactly(1);
     }
+
+    // ------------------------------------------------------------------ partition moves (KIP-455 phases)
+
+    /** Partition 0 moving from {@code original} to {@code target}, with {@code state}, as the image shows it. */
+    private static MetadataImage moving(MetadataImage live, List<Integer> original, List<Integer> target,
+            Versioned<PartitionState> state) {
+        io.runnel.engine.cluster.PartitionReassignment m = io.runnel.engine.cluster.PartitionReassignment.start(original, target);
+        var info = io.runnel.engine.catalog.TopicDefinitions.create(io.runnel.engine.testkit.EngineFixtures.events("orders",
+                Map.of("partitions", "1", "replication_factor", Integer.toString(target.size()))), io.runnel.engine.TopicConfig.DEFAULTS,
+                false, TOPIC_ID, 0, 5);
+        var topic = new io.runnel.engine.cluster.TopicImage(new Versioned<>(info, 1),
+                List.of(new io.runnel.engine.cluster.PartitionImage(0, m.replicas(), state, m)), 4);
+        return new MetadataImage(2, live.liveBrokers(), Map.of("orders", topic), true);
+    }
+
+    @Test
+    void aMoveWaitsWhileAnArrivingReplicaIsNotInSync() {
+        MetadataImage image = moving(live(1, 2, 3, 4), List.of(1, 2), List.of(2, 4), state(1, 4, List.of(1, 2)));
+        assertThat(ControllerLogic.decide(image, CONTROLLER_EPOCH)).isEmpty();
+    }
+
+    @Test
+    void aMoveCompletesInOneWriteWhenEveryTargetReplicaIsInSyncAndKeepsALeaderThatStays() {
+        MetadataImage image = moving(live(1, 2, 3, 4), List.of(1, 2), List.of(1, 4), state(1, 4, List.of(1, 2, 4)));
+        List<ControllerLogic.Decision> decisions = ControllerLogic.decide(image, CONTROLLER_EPOCH);
+        assertThat(decisions).hasSize(1);
+        ControllerLogic.Decision d = decisions.get(0);
+        assertThat(d.completesMove()).isTrue();
+        assertThat(d.replicasAfter()).containsExactly(1, 4);
+        assertThat(d.expectedAssignmentVersion()).isEqualTo(4);
+        assertThat(d.state().leader()).isEqualTo(1);
+        assertThat(d.state().leaderEpoch()).as("same leader: same epoch").isEqualTo(4);
+        assertThat(d.state().isr()).containsExactly(1, 4);
+    }
+
+    @Test
+    void aLeavingLeaderHandsOverToTheFirstTargetReplicaAtTheNextEpoch() {
+        MetadataImage image = moving(live(1, 2, 3, 4), List.of(1, 2), List.of(4, 2), state(1, 4, List.of(1, 2, 4)));
+        ControllerLogic.Decision d = ControllerLogic.decide(image, CONTROLLER_EPOCH).get(0);
+        assertThat(d.completesMove()).isTrue();
+        assertThat(d.state().leader()).isEqualTo(4);
+        assertThat(d.state().leaderEpoch()).isEqualTo(5);
+        assertThat(d.state().controllerEpoch()).isEqualTo(CONTROLLER_EPOCH);
+        assertThat(d.state().isr()).containsExactly(4, 2);
+        assertThat(d.replicasAfter()).containsExactly(4, 2);
+        assertThat(d.reason()).contains("leadership moves to 4");
+    }
+
+    @Test
+    void aDeadLeaderDuringAMoveIsReplacedFirstPreferringTheTarget() {
+        // Replicas while moving: target [4, 2] then leaving [1]; leader 1 dies before 4 is in sync.
+        MetadataImage image = moving(live(2, 3, 4), List.of(1, 2), List.of(4, 2), state(1, 4, List.of(1, 2)));
+        ControllerLogic.Decision d = ControllerLogic.decide(image, CONTROLLER_EPOCH).get(0);
+        assertThat(d.completesMove()).as("the election comes first; the move waits for 4").isFalse();
+        assertThat(d.state().leader()).isEqualTo(2);
+        assertThat(d.state().isr()).containsExactly(2);
+    }
+
+    @Test
+    void aDeadArrivingReplicaOutOfTheIsrHoldsTheMoveWithoutTouchingTheIsr() {
+        MetadataImage image = moving(live(1, 2, 3), List.of(1, 2), List.of(1, 4), state(1, 4, List.of(1, 2)));
+        assertThat(ControllerLogic.decide(image, CONTROLLER_EPOCH)).isEmpty();
+    }
+
+    @Test
+    void aMoveWithoutAKnownAssignmentVersionIsNotCompleted() {
+        MetadataImage image = moving(live(1, 2, 3, 4), List.of(1, 2), List.of(1, 4), state(1, 4, List.of(1, 2, 4)));
+        var t = image.topic("orders");
+        var unknownVersion = new io.runnel.engine.cluster.TopicImage(t.entry(), t.partitions());
+        MetadataImage stale = new MetadataImage(3, image.liveBrokers(), Map.of("orders", unknownVersion), true);
+        assertThat(ControllerLogic.decide(stale, CONTROLLER_EPOCH)).isEmpty();
+    }
 }

@@ -64,10 +64,13 @@ final class Invariants implements AutoCloseable {
                         continue;
                     }
                     Partition r = b.engine.replica(t.name(), p);
+                    String replicaKey = b.id + "/" + b.incarnation + "/" + tp;
+                    checkRemovedReplica(b, t, p, r);
                     if (r == null) {
+                        highWatermarks.remove(replicaKey); // a replica moved away: one moved back later is a new replica
+                        checkedUpTo.remove(replicaKey);
                         continue;
                     }
-                    String replicaKey = b.id + "/" + b.incarnation + "/" + tp;
                     long hw = r.highWatermark();
                     Long before = highWatermarks.put(replicaKey, hw);
                     if (before != null && hw < before && !t.config().uncleanLeaderElection()) {
@@ -95,6 +98,27 @@ final class Invariants implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * RemovedReplicaHoldsNoLog: a broker whose applied image no longer assigns it a partition has no
+     * replica of it open and no directory of it left in its data directory (a completed or cancelled move
+     * took it away).
+     */
+    private void checkRemovedReplica(SimBroker b, TopicInfo t, int p, Partition r) {
+        var ti = b.image().topic(t.name());
+        if (ti == null || ti.partition(p).replicas().isEmpty() || ti.partition(p).replicas().contains(b.id)) {
+            return;
+        }
+        if (r != null) {
+            fail("RemovedReplicaHoldsNoLog: broker " + b.id + " still has a replica of " + t.name() + "-" + p
+                    + " though its image assigns it to " + ti.partition(p).replicas());
+        }
+        java.nio.file.Path dir = b.dir.resolve("topics").resolve(t.name()).resolve(Integer.toString(p));
+        if (java.nio.file.Files.exists(dir)) {
+            fail("RemovedReplicaHoldsNoLog: broker " + b.id + " still has " + dir + " though its image assigns " + t.name() + "-" + p
+                    + " to " + ti.partition(p).replicas());
         }
     }
 

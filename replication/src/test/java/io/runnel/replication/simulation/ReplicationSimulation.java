@@ -31,13 +31,23 @@ final class ReplicationSimulation {
     private final int steps;
     private final int brokers;
     private final double faultRate;
+    private final double moveRate;
     private final Path dir;
 
     ReplicationSimulation(long seed, int steps, int brokers, double faultRate, Path dir) {
+        this(seed, steps, brokers, faultRate, 0, dir);
+    }
+
+    /**
+     * @param moveRate the share of steps that move a partition or cancel a topic's moves (ALTER TOPIC ... MOVE
+     *                 PARTITION / CANCEL MOVE through a random broker's engine)
+     */
+    ReplicationSimulation(long seed, int steps, int brokers, double faultRate, double moveRate, Path dir) {
         this.seed = seed;
         this.steps = steps;
         this.brokers = brokers;
         this.faultRate = faultRate;
+        this.moveRate = moveRate;
         this.dir = dir;
     }
 
@@ -50,6 +60,8 @@ final class ReplicationSimulation {
                 double roll = random.nextDouble();
                 if (roll < faultRate) {
                     fault(world, random);
+                } else if (roll < faultRate + moveRate) {
+                    world.moveOrCancel();
                 } else if (roll < 0.30) {
                     world.produce();
                 } else if (roll < 0.85) {
@@ -139,11 +151,36 @@ final class ReplicationSimulation {
             return;
         }
         invariants.checkFull();
+        checkMoves(world);
         checkData(world, invariants);
+    }
+
+    /**
+     * MovesConverge: every moved partition ended on the brokers of its last move (or back where it was
+     * after a cancel), every one of them holds it, and no other broker does.
+     */
+    private static void checkMoves(SimWorld world) {
+        world.expectedReplicas.forEach((tp, expected) -> {
+            List<Integer> actual = world.zk().replicas(tp);
+            if (!actual.equals(expected)) {
+                world.violations().add("MovesConverge: " + tp + " has replicas " + actual + ", its last move targeted " + expected);
+            }
+            for (SimBroker b : world.brokers().values()) {
+                boolean holds = b.engine.replica(tp.topic(), tp.partition()) != null;
+                if (holds != actual.contains(b.id)) {
+                    world.violations().add("MovesConverge: broker " + b.id + (holds ? " holds " : " lacks ") + tp + ", replicas "
+                            + actual);
+                }
+            }
+        });
+        LOG.info("Simulation moves: {} partitions moved, all on their target", world.expectedReplicas.size());
     }
 
     static boolean converged(SimWorld world) {
         for (TopicInfo t : world.topics()) {
+            if (!world.zk().moves(t.name()).isEmpty()) {
+                return false; // a move must complete once every broker is back
+            }
             for (int p = 0; p < t.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(t.name(), p);
                 PartitionState s = world.state(tp).value();
@@ -162,6 +199,11 @@ final class ReplicationSimulation {
                     if (replica == null || replica.logEndOffset() != leader.logEndOffset()
                             || replica.highWatermark() != leader.highWatermark() || !b.image().current()) {
                         return false;
+                    }
+                }
+                for (SimBroker b : world.brokers().values()) {
+                    if (!replicas.contains(b.id) && b.engine.replica(t.name(), p) != null) {
+                        return false; // a broker the partition left has not applied that image yet
                     }
                 }
             }

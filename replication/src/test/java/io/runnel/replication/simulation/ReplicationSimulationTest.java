@@ -33,4 +33,29 @@ class ReplicationSimulationTest {
                     seed, seed).isEmpty();
         }
     }
+
+    /**
+     * Partition moves (ALTER TOPIC ... MOVE PARTITION, CANCEL MOVE through random brokers) interleaved with
+     * the same faults — crashes and restarts, pauses past the session (controller failover mid-move),
+     * cut links — and acks=all producers. Besides the invariants above: the controller's completion keeps
+     * the ISR live and at least min_insync_replicas (MoveKeepsIsrLive, MoveKeepsMinIsr), a broker a partition
+     * left holds no replica or directory of it (RemovedReplicaHoldsNoLog), and once the faults stop every
+     * moved partition ends on its last target, or where it was after a cancel (MovesConverge).
+     */
+    @Test
+    void invariantsHoldWhileMovingPartitions(@TempDir Path dir) {
+        long base = Seeds.seed("ReplicationSimulationTest.moves");
+        for (int run = 0; run < RUNS; run++) {
+            long seed = base + run;
+            int brokers = 4 + (int) Math.floorMod(seed, 2);
+            ReplicationSimulation.Result r = new ReplicationSimulation(seed, STEPS, brokers, 0.02, 0.015,
+                    dir.resolve("run-" + run)).run();
+            System.out.println("moves: seed " + seed + " (" + brokers + " brokers): " + r.steps() + " steps, " + r.simulatedMs()
+                    + " simulated ms, " + r.stats());
+            assertThat(r.violations()).as("violations with seed %d (reproduce with -Drunnel.seed=%d -Drunnel.sim.runs=1)",
+                    seed, seed).isEmpty();
+            assertThat(r.stats().getOrDefault("moves completed", 0) + r.stats().getOrDefault("moves completed (leader moved off)", 0))
+                    .as("moves completed with seed %d", seed).isPositive();
+        }
+    }
 }

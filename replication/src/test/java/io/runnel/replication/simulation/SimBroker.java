@@ -188,6 +188,13 @@ final class SimBroker {
             return result;
         }
 
+        /** A statement's assignment write (ALTER TOPIC ... MOVE / CANCEL MOVE): straight to ZooKeeper, as a client's request. */
+        @Override
+        public void updateAssignment(String topic, java.util.UUID topicId, List<io.runnel.engine.cluster.PartitionAssignment> partitions,
+                int expectedAssignmentVersion) {
+            world.zk().updateAssignment(topic, partitions, expectedAssignmentVersion);
+        }
+
         @Override
         public void close() {
         }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +80,8 @@ final class SimWorld implements AutoCloseable {
     final TreeSet<Long> unknown = new TreeSet<>();
     /** (partition@epoch) to the broker that appended as leader in it. */
     private final Map<String, Integer> appendingLeaders = new HashMap<>();
+    /** Where each moved partition must end up: the last move's target, or its original replicas after a cancel. */
+    final Map<TopicPartition, List<Integer>> expectedReplicas = new HashMap<>();
     private long nextId;
     final Map<String, Integer> stats = new TreeMap<>();
 
@@ -289,6 +292,7 @@ final class SimWorld implements AutoCloseable {
             return;
         }
         int epoch = b.believedControllerEpoch;
+        java.util.Set<Integer> liveWhenDecided = Set.copyOf(b.image().liveBrokers().keySet());
         for (ControllerLogic.Decision d : ControllerLogic.decide(b.image(), epoch)) {
             String key = d.partition().toString();
             if (!b.controllerWritesInFlight.add(key)) {
@@ -297,7 +301,14 @@ final class SimWorld implements AutoCloseable {
             int incarnation = b.incarnation;
             sendToZk(b, "controller write " + d.reason(), () -> {
                 try {
-                    zk.controllerWrite(epoch, d.partition(), d.state(), d.expectedVersion());
+                    if (d.completesMove()) {
+                        zk.controllerCompleteMove(epoch, d.partition(), d.state(), d.expectedVersion(), d.replicasAfter(),
+                                d.expectedAssignmentVersion(), liveWhenDecided);
+                        count(d.reason().contains("leadership moves") ? "moves completed (leader moved off)" : "moves completed");
+                        LOG.info("SIM t={} {}", clock.millis(), d.reason());
+                    } else {
+                        zk.controllerWrite(epoch, d.partition(), d.state(), d.expectedVersion());
+                    }
                     count("controller writes");
                     zkChanged();
                 } catch (MetadataConflictException e) {
@@ -410,6 +421,54 @@ final class SimWorld implements AutoCloseable {
         for (long id = firstId; id < firstId + rows; id++) {
             (nothingAppended ? rejected : unknown).add(id);
         }
+    }
+
+    // ------------------------------------------------------------------ partition moves
+
+    /**
+     * A user moves a random partition to a random set of brokers (same replication factor, the leader
+     * leaving now and then), or cancels a topic's moves, through a live broker's engine — the statement's
+     * validation and its compare-and-set write, as ALTER TOPIC ... MOVE PARTITION / CANCEL MOVE run them.
+     * The statement reads its broker's image (possibly stale): a conflict or a refusal is a failed statement.
+     */
+    void moveOrCancel() {
+        List<SimBroker> up = brokers.values().stream().filter(b -> b.up && !b.paused && connectedToZk(b)).toList();
+        if (up.isEmpty()) {
+            return;
+        }
+        SimBroker via = up.get(random.nextInt(up.size()));
+        TopicInfo topic = topics.get(random.nextInt(topics.size()));
+        try {
+            if (random.nextInt(6) == 0) {
+                Map<Integer, io.runnel.engine.cluster.PartitionReassignment> moving = zk.moves(topic.name());
+                Map<TopicPartition, List<Integer>> originals = new HashMap<>();
+                moving.forEach((p, m) -> {
+                    TopicPartition tp = new TopicPartition(topic.name(), p);
+                    originals.put(tp, m.original());
+                });
+                int n = via.engine.cancelMoves(topic.name());
+                expectedReplicas.putAll(originals); // the write succeeded: it saw the moves the store held
+                count(n > 0 ? "moves cancelled" : "cancels with nothing moving");
+                LOG.info("SIM t={} cancel moves of {} via broker {}: {} partition(s)", clock.millis(), topic.name(), via.id, n);
+            } else {
+                int partition = random.nextInt(topic.partitions());
+                // Mostly brokers the statement's broker sees live; now and then any (a dead one is refused, 22023).
+                List<Integer> ids = new ArrayList<>(random.nextInt(10) == 0 ? brokers.keySet() : via.image().liveBrokers().keySet());
+                if (ids.size() < topic.config().replicationFactor()) {
+                    ids = new ArrayList<>(brokers.keySet());
+                }
+                java.util.Collections.shuffle(ids, new java.util.Random(random.nextLong()));
+                List<Integer> target = List.copyOf(ids.subList(0, topic.config().replicationFactor()));
+                via.engine.movePartitions(topic.name(), Map.of(partition, target));
+                expectedReplicas.put(new TopicPartition(topic.name(), partition), target);
+                count("moves started");
+                LOG.info("SIM t={} move {}-{} from {} to {} via broker {}", clock.millis(), topic.name(), partition,
+                        zk.replicas(new TopicPartition(topic.name(), partition)), target, via.id);
+            }
+        } catch (io.runnel.engine.EngineException e) {
+            count("move statements refused: " + e.sqlState());
+        }
+        zkChanged();
     }
 
     // ------------------------------------------------------------------ faults

@@ -5,7 +5,9 @@ import io.runnel.engine.catalog.MetadataConflictException;
 import io.runnel.engine.catalog.Versioned;
 import io.runnel.engine.cluster.BrokerInfo;
 import io.runnel.engine.cluster.MetadataImage;
+import io.runnel.engine.cluster.PartitionAssignment;
 import io.runnel.engine.cluster.PartitionImage;
+import io.runnel.engine.cluster.PartitionReassignment;
 import io.runnel.engine.cluster.PartitionState;
 import io.runnel.engine.cluster.TopicImage;
 import io.runnel.engine.cluster.TopicPartition;
@@ -31,6 +33,10 @@ final class SimZooKeeper {
 
     private final Map<String, Versioned<TopicInfo>> topics = new TreeMap<>();
     private final Map<String, List<List<Integer>>> assignments = new TreeMap<>();
+    /** Per topic: the moves in progress by partition. */
+    private final Map<String, Map<Integer, PartitionReassignment>> moves = new TreeMap<>();
+    /** Per topic: the assignment's version (compare-and-set, as the znode's). */
+    private final Map<String, Integer> assignmentVersions = new TreeMap<>();
     private final Map<String, Versioned<PartitionState>> states = new TreeMap<>();
     private final Map<Integer, Session> sessions = new TreeMap<>();
     private final Map<String, Integer> epochLeaders = new HashMap<>();
@@ -63,10 +69,11 @@ final class SimZooKeeper {
             TopicInfo info = e.getValue().value();
             List<List<Integer>> assignment = assignments.get(e.getKey());
             List<PartitionImage> partitions = new ArrayList<>();
+            Map<Integer, PartitionReassignment> m = moves.getOrDefault(e.getKey(), Map.of());
             for (int p = 0; p < info.partitions(); p++) {
-                partitions.add(new PartitionImage(p, assignment.get(p), states.get(key(info.name(), p))));
+                partitions.add(new PartitionImage(p, assignment.get(p), states.get(key(info.name(), p)), m.get(p)));
             }
-            out.put(e.getKey(), new TopicImage(e.getValue(), partitions));
+            out.put(e.getKey(), new TopicImage(e.getValue(), partitions, assignmentVersions.get(e.getKey())));
         }
         return new MetadataImage(imageSequence, live, out, current);
     }
@@ -97,6 +104,8 @@ final class SimZooKeeper {
         String k = info.name().toLowerCase(Locale.ROOT);
         topics.put(k, new Versioned<>(info, 1));
         assignments.put(k, List.copyOf(assignment));
+        assignmentVersions.put(k, 0);
+        moves.put(k, new TreeMap<>());
         for (int p = 0; p < info.partitions(); p++) {
             List<Integer> replicas = assignment.get(p);
             PartitionState s = new PartitionState(info.topicId(), replicas.get(0), 0, replicas, -1);
@@ -104,6 +113,77 @@ final class SimZooKeeper {
             witness(new TopicPartition(info.name(), p), s);
         }
         sequence++;
+    }
+
+    /** The moves of a topic in progress, by partition. */
+    Map<Integer, PartitionReassignment> moves(String topic) {
+        return Map.copyOf(moves.get(topic.toLowerCase(Locale.ROOT)));
+    }
+
+    int assignmentVersion(String topic) {
+        return assignmentVersions.get(topic.toLowerCase(Locale.ROOT));
+    }
+
+    /** A statement's write of the assignment (start or cancel moves): compare-and-set on the assignment version. */
+    void updateAssignment(String topic, List<PartitionAssignment> partitions, int expectedVersion) {
+        String k = topic.toLowerCase(Locale.ROOT);
+        if (assignmentVersions.get(k) != expectedVersion) {
+            throw new MetadataConflictException("assignment of " + topic + " is at version " + assignmentVersions.get(k)
+                    + ", expected " + expectedVersion);
+        }
+        List<List<Integer>> replicas = new ArrayList<>();
+        Map<Integer, PartitionReassignment> m = new TreeMap<>();
+        for (int p = 0; p < partitions.size(); p++) {
+            replicas.add(partitions.get(p).replicas());
+            if (partitions.get(p).reassignment() != null) {
+                m.put(p, partitions.get(p).reassignment());
+            }
+        }
+        assignments.put(k, List.copyOf(replicas));
+        moves.put(k, m);
+        assignmentVersions.put(k, expectedVersion + 1);
+        sequence++;
+    }
+
+    /** A controller's completion of a move: fenced, then compare-and-set on the state and the assignment together. */
+    int controllerCompleteMove(int writerEpoch, TopicPartition tp, PartitionState state, int expectedVersion,
+            List<Integer> replicasAfter, int expectedAssignmentVersion, java.util.Set<Integer> liveWhenDecided) {
+        if (writerEpoch != controllerEpoch) {
+            throw new MetadataConflictException("controller epoch " + writerEpoch + " is fenced (current " + controllerEpoch + ")");
+        }
+        String k = tp.topic().toLowerCase(Locale.ROOT);
+        if (assignmentVersions.get(k) != expectedAssignmentVersion) {
+            throw new MetadataConflictException("assignment of " + tp.topic() + " is at version " + assignmentVersions.get(k)
+                    + ", expected " + expectedAssignmentVersion);
+        }
+        Versioned<PartitionState> before = check(tp, expectedVersion);
+        // MoveKeepsIsrLive: the controller's completion writes an ISR of replicas that were live (as the image it
+        // decided from showed them: a session may end while the write travels, as for any election; the next
+        // decision removes it) and in the stored ISR; no smaller than min_insync_replicas unless it was smaller
+        // already (the controller never takes it below).
+        TopicInfo info = topics.get(k).value();
+        for (int r : state.isr()) {
+            if (!liveWhenDecided.contains(r) || !before.value().isr().contains(r)) {
+                violations.add("MoveKeepsIsrLive: completing the move of " + tp + " writes ISR " + state.isr() + " with broker " + r
+                        + ", which was not live and in sync (live " + liveWhenDecided + ", ISR " + before.value().isr() + ")");
+            }
+        }
+
+        if (state.isr().size() < Math.min(info.config().minInsyncReplicas(), before.value().isr().size())) {
+            violations.add("MoveKeepsMinIsr: completing the move of " + tp + " shrinks the ISR " + before.value().isr() + " to "
+                    + state.isr() + ", below min_insync_replicas " + info.config().minInsyncReplicas());
+        }
+        if (!state.isr().equals(replicasAfter) && !state.isr().containsAll(replicasAfter)) {
+            violations.add("MoveCompletesInSync: " + tp + " moved to " + replicasAfter + " with ISR " + state.isr());
+        }
+        int version = controllerWrite(writerEpoch, tp, state, expectedVersion);
+        List<List<Integer>> replicas = new ArrayList<>(assignments.get(k));
+        replicas.set(tp.partition(), List.copyOf(replicasAfter));
+        assignments.put(k, List.copyOf(replicas));
+        moves.get(k).remove(tp.partition());
+        assignmentVersions.put(k, expectedAssignmentVersion + 1);
+        sequence++;
+        return version;
     }
 
     /** A leader's ISR change: compare-and-set, and a leader never changes the leader or the epoch. */

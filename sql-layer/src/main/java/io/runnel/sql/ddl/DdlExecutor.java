@@ -14,6 +14,8 @@ import io.runnel.sql.errors.RunnelErrors;
 import io.runnel.sql.exec.QueryRegistry;
 import io.runnel.sql.exec.RunningQuery;
 import io.runnel.sql.parser.ddl.SqlAlterTopicAddColumn;
+import io.runnel.sql.parser.ddl.SqlAlterTopicCancelMove;
+import io.runnel.sql.parser.ddl.SqlAlterTopicMove;
 import io.runnel.sql.parser.ddl.SqlAlterTopicSetOptions;
 import io.runnel.sql.parser.ddl.SqlCancelQuery;
 import io.runnel.sql.parser.ddl.SqlCreateTopic;
@@ -56,8 +58,20 @@ public final class DdlExecutor {
         engine.createTopic(new TopicSpec(name, columns, key, options(node.getOptions())), node.isIfNotExists());
     }
 
+    /**
+     * {@code ALTER TOPIC t SET (...)}. An internal topic ({@code __consumer_offsets}) accepts only
+     * {@code replication_factor}: an operator raises it when brokers join (its partitions move, design
+     * note 0007 "Reassignment"); its other options are Runnel's (42501).
+     */
     public static void alterTopic(Engine engine, SqlAlterTopicSetOptions node) {
-        engine.alterTopic(topicName(engine, node.getName()), options(node.getOptions()));
+        Map<String, String> options = options(node.getOptions());
+        String name = node.getName().getSimple();
+        boolean internal = engine.topic(name).filter(TopicInfo::internal).isPresent();
+        if (internal && options.keySet().stream().allMatch(k -> k.equalsIgnoreCase("replication_factor"))) {
+            engine.alterTopic(anyTopicName(engine, node.getName()), options);
+            return;
+        }
+        engine.alterTopic(topicName(engine, node.getName()), options);
     }
 
     public static void addColumn(Engine engine, SqlAlterTopicAddColumn node) {
@@ -124,6 +138,33 @@ public final class DdlExecutor {
             throw RunnelErrors.unknownQuery(node.getQueryId());
         }
         query.cancel("cancelled by CANCEL QUERY from connection " + byConnection);
+    }
+
+    /**
+     * {@code ALTER TOPIC t MOVE PARTITION p TO (...)} / {@code MOVE PARTITIONS TO (...)}: starts the move
+     * (the engine validates topic, brokers and replication factor); internal topics may move too — an
+     * operator adding brokers moves {@code __consumer_offsets} like any topic.
+     *
+     * @return the number of partitions that started moving
+     */
+    public static long movePartitions(Engine engine, SqlAlterTopicMove node) {
+        String name = anyTopicName(engine, node.getName());
+        if (node.getPartition().isPresent()) {
+            return engine.movePartitions(name, Map.of(node.getPartition().getAsInt(), node.getBrokers()));
+        }
+        return engine.spreadPartitions(name, node.getBrokers()).size();
+    }
+
+    /** {@code ALTER TOPIC t CANCEL MOVE}: the number of partitions whose move was cancelled. */
+    public static long cancelMoves(Engine engine, SqlAlterTopicCancelMove node) {
+        return engine.cancelMoves(anyTopicName(engine, node.getName()));
+    }
+
+    /** The stored name of a topic, internal ones included; 42P01 when there is none. */
+    private static String anyTopicName(Engine engine, SqlIdentifier id) {
+        String name = id.getSimple();
+        return engine.topic(name).map(TopicInfo::name)
+                .orElseThrow(() -> RunnelErrors.unknownTopic(name, id.getParserPosition()));
     }
 
     private static String topicName(Engine engine, SqlIdentifier id) {

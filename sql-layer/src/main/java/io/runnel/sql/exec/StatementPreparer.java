@@ -12,6 +12,8 @@ import io.runnel.sql.parser.SqlEmitFinal;
 import io.runnel.sql.parser.StreamingQueries;
 import io.runnel.sql.parser.ddl.SqlAlterConsumerGroupResetOffsets;
 import io.runnel.sql.parser.ddl.SqlAlterTopicAddColumn;
+import io.runnel.sql.parser.ddl.SqlAlterTopicCancelMove;
+import io.runnel.sql.parser.ddl.SqlAlterTopicMove;
 import io.runnel.sql.parser.ddl.SqlAlterTopicSetOptions;
 import io.runnel.sql.parser.ddl.SqlCancelQuery;
 import io.runnel.sql.parser.ddl.SqlCreateTopic;
@@ -70,6 +72,17 @@ public final class StatementPreparer {
         }
     }
 
+    /** A statement whose update count is what {@code action} returns (each execution runs it again). */
+    private static Prepared update(String sql, java.util.function.LongSupplier action) {
+        return new Prepared.Update(sql, Meta.StatementType.ALTER, List.of(), (sets, control) -> {
+            long[] counts = new long[Math.max(1, sets.size())];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = action.getAsLong();
+            }
+            return counts;
+        });
+    }
+
     private static Prepared route(Session session, String sql, SqlNode node) {
         Engine engine = session.catalog().engine();
         if (node instanceof SqlEmitFinal) {
@@ -86,6 +99,12 @@ public final class StatementPreparer {
         }
         if (node instanceof SqlAlterTopicAddColumn add) {
             return ddl(sql, Meta.StatementType.ALTER, () -> DdlExecutor.addColumn(engine, add));
+        }
+        if (node instanceof SqlAlterTopicMove move) {
+            return update(sql, () -> DdlExecutor.movePartitions(engine, move));
+        }
+        if (node instanceof SqlAlterTopicCancelMove cancelMove) {
+            return update(sql, () -> DdlExecutor.cancelMoves(engine, cancelMove));
         }
         if (node instanceof SqlCancelQuery cancel) {
             return ddl(sql, Meta.StatementType.OTHER_DDL,

@@ -49,6 +49,12 @@ public interface RunnelParserResource {
   @BaseMessage("PARTITION must be a whole number between 0 and 2147483647, not {0}")
   ExInst<SqlValidatorException> invalidResetPartition(String value);
 
+  @BaseMessage("A broker id must be a whole number between 0 and 2147483647, not {0}")
+  ExInst<SqlValidatorException> invalidBrokerId(String value);
+
+  @BaseMessage("Broker {0} is named twice in the list of brokers to move to")
+  ExInst<SqlValidatorException> duplicateBrokerId(String value);
+
   @BaseMessage("OFFSET must be a whole number between 0 and 9223372036854775807, not {0}")
   ExInst<SqlValidatorException> invalidResetOffset(String value);
 

@@ -48,7 +48,7 @@ final class NettyConnection implements AutoCloseable {
     private final IntFunction<BrokerInfo> addresses;
     private final long connectTimeoutMs;
     private final AtomicInteger correlation = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<ByteBuffer>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, Pending<?>> pending = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private ChannelFuture connecting;
     /** Guarded by this. */
@@ -70,12 +70,40 @@ final class NettyConnection implements AutoCloseable {
     }
 
     /**
-     * Sends a request; the future completes with the response body (after its header), or exceptionally
-     * with the error the peer reported, a connection failure, or a {@link TimeoutException}.
+     * Decodes a response body on the event loop, while the received frame is alive. {@code release} is
+     * null for a {@link #send} decoder (the frame is freed when the decoder returns, so the result must
+     * not keep views of {@code body}); for {@link #sendRetained} it frees the frame, and the result owns
+     * it: whoever consumes the result calls it once (the decoder must not, unless it throws).
      */
-    CompletableFuture<ByteBuffer> send(Encoder request, long timeoutMs) {
+    interface Decoder<T> {
+        T decode(ByteBuffer body, Runnable release);
+    }
+
+    /** A request waiting for its response. */
+    private record Pending<T>(CompletableFuture<T> future, Decoder<T> decoder, boolean retain) {}
+
+    /**
+     * Sends a request; the future completes with the decoded response (the decoder runs on the event
+     * loop and must copy whatever it keeps), or exceptionally with the error the peer reported, a
+     * connection failure, or a {@link TimeoutException}.
+     */
+    <T> CompletableFuture<T> send(Encoder request, java.util.function.Function<ByteBuffer, T> decoder, long timeoutMs) {
+        return send(request, (body, release) -> decoder.apply(body), false, timeoutMs);
+    }
+
+    /**
+     * As {@link #send}, but the decoded response keeps a view of the received frame (no copy): the frame
+     * is retained for it, and the decoder's result must release it (through the {@code release} it is
+     * given) when its consumer is done. A response that arrives when nobody waits any more (timed out,
+     * cancelled) is released here.
+     */
+    <T> CompletableFuture<T> sendRetained(Encoder request, Decoder<T> decoder, long timeoutMs) {
+        return send(request, decoder, true, timeoutMs);
+    }
+
+    private <T> CompletableFuture<T> send(Encoder request, Decoder<T> decoder, boolean retain, long timeoutMs) {
         int corr = correlation.incrementAndGet();
-        CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         ByteBuffer frame;
         try {
             frame = request.encode(corr);
@@ -90,7 +118,7 @@ final class NettyConnection implements AutoCloseable {
             result.completeExceptionally(e);
             return result;
         }
-        pending.put(corr, result);
+        pending.put(corr, new Pending<>(result, decoder, retain));
         connection.addListener(f -> {
             if (!f.isSuccess()) {
                 fail(corr, unreachable(f.cause()));
@@ -111,9 +139,9 @@ final class NettyConnection implements AutoCloseable {
     }
 
     private void fail(int corr, Throwable error) {
-        CompletableFuture<ByteBuffer> f = pending.remove(corr);
-        if (f != null) {
-            f.completeExceptionally(error);
+        Pending<?> p = pending.remove(corr);
+        if (p != null) {
+            p.future().completeExceptionally(error);
         }
     }
 
@@ -156,9 +184,9 @@ final class NettyConnection implements AutoCloseable {
     private final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            ByteBuffer buf = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(buf);
-            buf.flip();
+            // A view of Netty's buffer, not a copy: the frame is freed when this method returns unless a
+            // retaining request took a reference (released by the response's consumer).
+            ByteBuffer buf = frame.nioBuffer();
             ProtocolCodec.ResponseHeader header;
             try {
                 header = ProtocolCodec.readResponseHeader(buf);
@@ -167,19 +195,43 @@ final class NettyConnection implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            CompletableFuture<ByteBuffer> f = pending.remove(header.correlationId());
-            if (f == null) {
+            Pending<?> p = pending.remove(header.correlationId());
+            if (p == null) {
                 return; // timed out already
             }
             ByteBuffer body = buf.slice();
             if (header.errorCode() == Protocol.NONE) {
-                f.complete(body);
+                complete(p, body, frame);
                 return;
             }
             try {
-                f.completeExceptionally(RemoteErrors.exception(ProtocolCodec.decodeError(body), header.errorCode(), remoteBrokerId));
+                p.future().completeExceptionally(RemoteErrors.exception(ProtocolCodec.decodeError(body), header.errorCode(),
+                        remoteBrokerId));
             } catch (ProtocolException e) {
-                f.completeExceptionally(e);
+                p.future().completeExceptionally(e);
+            }
+        }
+
+        private <T> void complete(Pending<T> p, ByteBuffer body, ByteBuf frame) {
+            if (!p.retain()) {
+                try {
+                    p.future().complete(p.decoder().decode(body, null));
+                } catch (RuntimeException e) {
+                    p.future().completeExceptionally(e);
+                }
+                return;
+            }
+            Runnable release = releaseOnce(frame.retain());
+            T decoded;
+            try {
+                decoded = p.decoder().decode(body, release);
+            } catch (RuntimeException e) {
+                release.run();
+                p.future().completeExceptionally(e);
+                return;
+            }
+            if (!p.future().complete(decoded)) {
+                release.run(); // completed meanwhile (a timeout): nobody will consume it
             }
         }
 
@@ -206,6 +258,16 @@ final class NettyConnection implements AutoCloseable {
         for (Integer corr : pending.keySet()) {
             fail(corr, error);
         }
+    }
+
+    /** Releases {@code frame} once, however often it is called. */
+    static Runnable releaseOnce(ByteBuf frame) {
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                frame.release();
+            }
+        };
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.runnel.engine.SqlStates;
 import io.runnel.replication.leader.ReplicaRequestHandler;
+import io.runnel.replication.protocol.FetchRequest;
 import io.runnel.replication.protocol.FetchResponse;
 import io.runnel.replication.protocol.Protocol;
 import io.runnel.replication.protocol.ProtocolCodec;
@@ -99,13 +100,14 @@ final class NettyServer implements AutoCloseable {
     private final class RequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            ByteBuffer buf = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(buf);
-            buf.flip();
+            // A view of Netty's buffer, not a copy; the pool thread that decodes the request releases it
+            // (every decoder copies what it keeps: a produce's batches are stamped in place by the engine).
+            ByteBuffer buf = frame.nioBuffer();
             ProtocolCodec.RequestHeader header;
             try {
                 header = ProtocolCodec.readRequestHeader(buf);
             } catch (ProtocolException e) {
+                // No correlation id to answer to: the peer is not speaking this protocol.
                 LOG.warn("Broker {}: closing the connection from {}: {}", brokerId, ctx.channel().remoteAddress(), e.getMessage());
                 ctx.close();
                 return;
@@ -124,9 +126,11 @@ final class NettyServer implements AutoCloseable {
                 return;
             }
             ByteBuffer body = buf.slice();
+            Runnable release = NettyConnection.releaseOnce(frame.retain());
             try {
-                requests.execute(() -> handle(ctx, header, body));
+                requests.execute(() -> handle(ctx, header, body, release));
             } catch (RejectedExecutionException e) {
+                release.run();
                 reply(ctx, ProtocolCodec.errorResponse(corr, Protocol.ENGINE_ERROR, SqlStates.INSUFFICIENT_RESOURCES,
                         "broker " + brokerId + " is overloaded (" + MAX_QUEUED_REQUESTS + " requests queued); retry",
                         Protocol.KIND_PLAIN));
@@ -140,32 +144,35 @@ final class NettyServer implements AutoCloseable {
         }
     }
 
-    /** Runs one request on the pool and writes its response. */
-    private void handle(ChannelHandlerContext ctx, ProtocolCodec.RequestHeader header, ByteBuffer body) {
+    /** Runs one request on the pool and writes its response; {@code release} frees the request frame once decoded. */
+    private void handle(ChannelHandlerContext ctx, ProtocolCodec.RequestHeader header, ByteBuffer body, Runnable release) {
         int corr = header.correlationId();
         try {
             switch (header.apiKey()) {
-                case Protocol.FETCH -> handler.fetch(ProtocolCodec.decodeFetchRequest(body)).whenComplete((r, e) -> {
-                    if (e != null) {
-                        reply(ctx, RemoteErrors.response(corr, e));
-                    } else {
-                        replyFetch(ctx, corr, r);
-                    }
-                });
+                case Protocol.FETCH -> {
+                    FetchRequest request = decoded(ProtocolCodec.decodeFetchRequest(body), release);
+                    handler.fetch(request).whenComplete((r, e) -> {
+                        if (e != null) {
+                            reply(ctx, RemoteErrors.response(corr, e));
+                        } else {
+                            replyFetch(ctx, corr, r);
+                        }
+                    });
+                }
                 case Protocol.OFFSETS_FOR_LEADER_EPOCH -> reply(ctx, ProtocolCodec.epochResponse(corr,
-                        handler.offsetsForLeaderEpoch(ProtocolCodec.decodeEpochRequest(body))));
-                case Protocol.PRODUCE -> answer(ctx, corr, handler.produce(ProtocolCodec.decodeProduceRequest(body))
+                        handler.offsetsForLeaderEpoch(decoded(ProtocolCodec.decodeEpochRequest(body), release))));
+                case Protocol.PRODUCE -> answer(ctx, corr, handler.produce(decoded(ProtocolCodec.decodeProduceRequest(body), release))
                         .thenApply(r -> ProtocolCodec.produceResponse(corr, r)));
-                case Protocol.READ -> answer(ctx, corr, handler.read(ProtocolCodec.decodeReadRequest(body))
+                case Protocol.READ -> answer(ctx, corr, handler.read(decoded(ProtocolCodec.decodeReadRequest(body), release))
                         .thenApply(r -> ProtocolCodec.readResponse(corr, r)));
                 case Protocol.LIST_OFFSETS -> reply(ctx, ProtocolCodec.offsetsResponse(corr,
-                        handler.offsets(ProtocolCodec.decodeOffsetsRequest(body))));
+                        handler.offsets(decoded(ProtocolCodec.decodeOffsetsRequest(body), release))));
                 default -> {
                     if (!Protocol.isGroupApi(header.apiKey())) {
                         throw new ProtocolException("unexpected " + Protocol.apiName(header.apiKey()));
                     }
                     short api = header.apiKey();
-                    answer(ctx, corr, handler.group(ProtocolCodec.decodeGroupRequest(api, body))
+                    answer(ctx, corr, handler.group(decoded(ProtocolCodec.decodeGroupRequest(api, body), release))
                             .thenApply(r -> ProtocolCodec.groupResponse(corr, r)));
                 }
             }
@@ -174,7 +181,15 @@ final class NettyServer implements AutoCloseable {
                     "broker " + brokerId + ": " + e.getMessage(), Protocol.KIND_PLAIN));
         } catch (RuntimeException e) {
             reply(ctx, RemoteErrors.response(corr, e));
+        } finally {
+            release.run(); // idempotent: after a decoding failure, or a handler that threw
         }
+    }
+
+    /** Frees the request frame as soon as its request is decoded (decoders copy what they keep). */
+    private static <T> T decoded(T request, Runnable release) {
+        release.run();
+        return request;
     }
 
     private void answer(ChannelHandlerContext ctx, int corr, CompletableFuture<ByteBuffer> response) {

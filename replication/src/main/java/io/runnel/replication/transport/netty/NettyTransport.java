@@ -71,14 +71,15 @@ public final class NettyTransport implements BrokerTransport {
 
             @Override
             public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
-                return connection.send(corr -> ProtocolCodec.fetchRequest(corr, request), requestTimeoutMs)
-                        .thenApply(ProtocolCodec::decodeFetchResponse);
+                // The batches stay in Netty's buffer until the follower appended them (FetchResponse#release).
+                return connection.sendRetained(corr -> ProtocolCodec.fetchRequest(corr, request),
+                        ProtocolCodec::decodeFetchResponse, requestTimeoutMs);
             }
 
             @Override
             public CompletableFuture<EpochResponse> offsetsForLeaderEpoch(EpochRequest request) {
-                return connection.send(corr -> ProtocolCodec.epochRequest(corr, request), requestTimeoutMs)
-                        .thenApply(ProtocolCodec::decodeEpochResponse);
+                return connection.send(corr -> ProtocolCodec.epochRequest(corr, request), ProtocolCodec::decodeEpochResponse,
+                        requestTimeoutMs);
             }
 
             @Override
@@ -96,19 +97,26 @@ public final class NettyTransport implements BrokerTransport {
     @Override
     public CompletableFuture<ProduceResult> produce(int broker, ForwardedProduce request) {
         return forwardingTo(broker).send(corr -> ProtocolCodec.produceRequest(corr, request),
-                request.timeoutMs() + FORWARD_MARGIN_MS).thenApply(ProtocolCodec::decodeProduceResponse);
+                ProtocolCodec::decodeProduceResponse, request.timeoutMs() + FORWARD_MARGIN_MS);
     }
 
     @Override
     public CompletableFuture<RemoteRead> read(int broker, RemoteReadRequest request) {
+        // A read's rows outlive the frame (the reader decodes them later): decoded into a copy of its records.
         return forwardingTo(broker).send(corr -> ProtocolCodec.readRequest(corr, request),
-                request.maxWaitMs() + OFFSETS_TIMEOUT_MS).thenApply(ProtocolCodec::decodeReadResponse);
+                NettyTransport::decodeReadResponseCopy, request.maxWaitMs() + OFFSETS_TIMEOUT_MS);
     }
 
     @Override
     public CompletableFuture<PartitionOffsets> offsets(int broker, OffsetsRequest request) {
-        return forwardingTo(broker).send(corr -> ProtocolCodec.offsetsRequest(corr, request), OFFSETS_TIMEOUT_MS)
-                .thenApply(ProtocolCodec::decodeOffsetsResponse);
+        return forwardingTo(broker).send(corr -> ProtocolCodec.offsetsRequest(corr, request),
+                ProtocolCodec::decodeOffsetsResponse, OFFSETS_TIMEOUT_MS);
+    }
+
+    private static RemoteRead decodeReadResponseCopy(java.nio.ByteBuffer body) {
+        RemoteRead r = ProtocolCodec.decodeReadResponse(body);
+        java.nio.ByteBuffer own = java.nio.ByteBuffer.allocate(r.records().remaining()).put(r.records().duplicate()).flip();
+        return new RemoteRead(own, r.highWatermark(), r.logStartOffset(), r.logEndOffset());
     }
 
     @Override

@@ -121,6 +121,8 @@ public final class SysSchema extends AbstractSchema {
                 .notNull("high_watermark", SqlTypeName.BIGINT)
                 .notNull("log_end_offset", SqlTypeName.BIGINT)
                 .notNull("size_bytes", SqlTypeName.BIGINT)
+                .notNull("adding_replicas", SqlTypeName.VARCHAR)
+                .notNull("removing_replicas", SqlTypeName.VARCHAR)
                 .build();
         return new SystemTable("partitions", columns, () -> {
             List<Object[]> rows = new ArrayList<>();
@@ -134,7 +136,8 @@ public final class SysSchema extends AbstractSchema {
                 for (PartitionStatus p : statuses) {
                     rows.add(new Object[] {
                         p.topic(), p.partition(), p.leader(), p.leaderEpoch(), join(p.replicas()), join(p.isr()),
-                        p.logStartOffset(), p.highWatermark(), p.logEndOffset(), p.sizeBytes()});
+                        p.logStartOffset(), p.highWatermark(), p.logEndOffset(), p.sizeBytes(), join(p.addingReplicas()),
+                        join(p.removingReplicas())});
                 }
             }
             return rows;
