@@ -123,8 +123,9 @@ public final class NettyTransport implements BrokerTransport {
     public CompletableFuture<GroupResponse> group(int broker, GroupRequest request) {
         short api = Protocol.apiKey(request);
         long timeoutMs = OFFSETS_TIMEOUT_MS + (request instanceof GroupRequest.Heartbeat h ? h.maxWaitMs() : GROUP_TIMEOUT_MS);
-        return forwardingTo(broker).send(corr -> ProtocolCodec.groupRequest(corr, request), timeoutMs)
-                .thenApply(body -> ProtocolCodec.decodeGroupResponse(api, body));
+        // decoded while the response frame is held (group responses copy what they keep)
+        return forwardingTo(broker).send(corr -> ProtocolCodec.groupRequest(corr, request),
+                body -> ProtocolCodec.decodeGroupResponse(api, body), timeoutMs);
     }
 
     /** Stops serving (no new requests); connections out stay until {@link #close()}. */
