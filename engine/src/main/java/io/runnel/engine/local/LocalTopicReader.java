@@ -367,7 +367,7 @@ final class LocalTopicReader implements TopicReader {
                         + " of topic " + topicName);
             }
             c.position = base + to;
-            return new ReadChunk(c.partition, decoded, from, to);
+            return new ReadChunk(c.partition, decoded, from, to, batch);
         }
         return null;
     }

@@ -16,6 +16,7 @@ import java.util.List;
  * <pre>
  * header (type 7) | done int8 | schemaId int32 | columnCount int16 | column ...
  *   | resultCount int16 | source int16 ...                 -- per result column: schema column, or -1 _partition, -2 _offset, -3 _timestamp
+ *   | sessionZone string                                   -- the zone TIMESTAMP WITH LOCAL TIME ZONE values are shown in
  *   | chunkCount int32 | (partition int32 | fromRow int32 | toRow int32 | length int32 | batch bytes) ...
  * column: name string | type int8 (ColumnType ordinal) | precision int32 | scale int32 | nullable int8
  * </pre>
@@ -23,9 +24,10 @@ import java.util.List;
  * @param done true when the query has no more rows (bounded scan ended, LIMIT reached)
  * @param schema the topic's schema the batches are decoded with (batches of older schema versions
  *     decode their missing columns as NULL)
+ * @param sessionZone the connection's session time zone ID on the server
  * @param sources per result column, {@code >= 0} a schema column, else a {@code SOURCE_*} system column
  */
-public record FetchResponse(boolean done, Schema schema, int[] sources, List<Chunk> chunks) {
+public record FetchResponse(boolean done, Schema schema, int[] sources, String sessionZone, List<Chunk> chunks) {
     public static final int SOURCE_PARTITION = -1;
     public static final int SOURCE_OFFSET = -2;
     public static final int SOURCE_TIMESTAMP = -3;
@@ -66,6 +68,7 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, List<Chu
         for (int s : sources) {
             w.putShort(s);
         }
+        w.putString(sessionZone);
         w.putInt(chunks.size());
         for (Chunk c : chunks) {
             w.putInt(c.partition());
@@ -128,6 +131,12 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, List<Chu
             }
             sources[i] = s;
         }
+        String zone = r.getString("sessionZone");
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new DataPathFormatException("fetch response: session zone '" + zone + "' is not a time zone ID");
+        }
         int count = r.getInt("chunkCount", 0, Integer.MAX_VALUE);
         List<Chunk> chunks = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
@@ -149,6 +158,6 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, List<Chu
             chunks.add(new Chunk(partition, from, to, batch));
         }
         r.expectEnd();
-        return new FetchResponse(doneByte == 1, schema, sources, chunks);
+        return new FetchResponse(doneByte == 1, schema, sources, zone, chunks);
     }
 }

@@ -46,7 +46,7 @@ class FetchMessagesTest {
 
     private static FetchResponse response(long seed) {
         return new FetchResponse(false, SCHEMA, new int[] {1, FetchResponse.SOURCE_OFFSET, 0,
-                FetchResponse.SOURCE_PARTITION, FetchResponse.SOURCE_TIMESTAMP}, chunks(seed, 200));
+                FetchResponse.SOURCE_PARTITION, FetchResponse.SOURCE_TIMESTAMP}, "Europe/Paris", chunks(seed, 200));
     }
 
     @Test
@@ -64,6 +64,7 @@ class FetchMessagesTest {
         assertThat(decoded.done()).isFalse();
         assertThat(decoded.schema()).isEqualTo(SCHEMA);
         assertThat(decoded.sources()).containsExactly(response.sources());
+        assertThat(decoded.sessionZone()).isEqualTo("Europe/Paris");
         assertThat(decoded.rowCount()).isEqualTo(response.rowCount());
         assertThat(decoded.chunks()).hasSameSizeAs(response.chunks());
         for (int i = 0; i < response.chunks().size(); i++) {
@@ -74,7 +75,7 @@ class FetchMessagesTest {
             assertThat(b.toRow()).isEqualTo(a.toRow());
             assertThat(b.batch()).isEqualTo(a.batch());
         }
-        FetchResponse empty = new FetchResponse(true, SCHEMA, new int[0], List.of());
+        FetchResponse empty = new FetchResponse(true, SCHEMA, new int[0], "UTC", List.of());
         assertThat(FetchResponse.decode(ByteBuffer.wrap(empty.encode())).done()).isTrue();
     }
 
@@ -107,15 +108,18 @@ class FetchMessagesTest {
         assertThatThrownBy(() -> FetchResponse.decode(ByteBuffer.wrap(bytes))).isInstanceOf(DataPathFormatException.class)
                 .hasMessageContaining("done is 5");
         // a source beyond the schema
-        FetchResponse bad = new FetchResponse(false, SCHEMA, new int[] {2}, List.of());
+        FetchResponse bad = new FetchResponse(false, SCHEMA, new int[] {2}, "UTC", List.of());
         assertThatThrownBy(() -> FetchResponse.decode(ByteBuffer.wrap(bad.encode())))
                 .isInstanceOf(DataPathFormatException.class).hasMessageContaining("source 2");
-        FetchResponse bad2 = new FetchResponse(false, SCHEMA, new int[] {-4}, List.of());
+        FetchResponse bad2 = new FetchResponse(false, SCHEMA, new int[] {-4}, "UTC", List.of());
         assertThatThrownBy(() -> FetchResponse.decode(ByteBuffer.wrap(bad2.encode())))
                 .isInstanceOf(DataPathFormatException.class).hasMessageContaining("source -4");
+        FetchResponse zone = new FetchResponse(false, SCHEMA, new int[] {0}, "Mars/Olympus", List.of());
+        assertThatThrownBy(() -> FetchResponse.decode(ByteBuffer.wrap(zone.encode())))
+                .isInstanceOf(DataPathFormatException.class).hasMessageContaining("Mars/Olympus");
         // a row range beyond the batch
         FetchResponse.Chunk c = chunks(seed, 10).get(0);
-        FetchResponse range = new FetchResponse(false, SCHEMA, new int[] {0},
+        FetchResponse range = new FetchResponse(false, SCHEMA, new int[] {0}, "UTC",
                 List.of(new FetchResponse.Chunk(c.partition(), 0, 1000, c.batch())));
         assertThatThrownBy(() -> FetchResponse.decode(ByteBuffer.wrap(range.encode())))
                 .isInstanceOf(DataPathFormatException.class).hasMessageContaining("rows 0..1000");
