@@ -135,14 +135,24 @@ public final class TopicScan {
     }
 
     /**
-     * Whether the data path can serve this scan as stored batches: any scan but one that returns
-     * {@code _timestamp} of an event-time topic (whose per-row rule the driver does not apply).
+     * Whether the data path can serve this scan as stored batches: any scan but one that returns a
+     * TIMESTAMP or TIMESTAMP WITH LOCAL TIME ZONE column or {@code _timestamp} (see below).
      */
     public boolean servesStoredBatches() {
         int userColumns = schema.columnCount();
         for (int f : fields) {
-            if (f >= userColumns && f - userColumns == SystemColumn.TIMESTAMP.ordinal() && timestampColumn >= 0) {
-                return false;
+            if (f >= userColumns) {
+                if (f - userColumns == SystemColumn.TIMESTAMP.ordinal()) {
+                    return false;
+                }
+            } else {
+                io.runnel.storage.format.ColumnType type = schema.column(f).type();
+                if (type == io.runnel.storage.format.ColumnType.TIMESTAMP
+                        || type == io.runnel.storage.format.ColumnType.TIMESTAMP_LTZ) {
+                    // WIP: Avatica's path shows these shifted by the server JVM's default zone
+                    // (TypesIT with a non-UTC default); until the driver reproduces it they stay there.
+                    return false;
+                }
             }
         }
         return true;
