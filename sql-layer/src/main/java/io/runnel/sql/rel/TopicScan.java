@@ -149,8 +149,8 @@ public final class TopicScan {
                 io.runnel.storage.format.ColumnType type = schema.column(f).type();
                 if (type == io.runnel.storage.format.ColumnType.TIMESTAMP
                         || type == io.runnel.storage.format.ColumnType.TIMESTAMP_LTZ) {
-                    // WIP: Avatica's path shows these shifted by the server JVM's default zone
-                    // (TypesIT with a non-UTC default); until the driver reproduces it they stay there.
+                    // WIP (design note 0008, open issue): kept on Avatica's path until TypesIT's
+                    // default-zone failure in the full IT run is understood.
                     return false;
                 }
             }
