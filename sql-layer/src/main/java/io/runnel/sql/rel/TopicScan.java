@@ -135,24 +135,14 @@ public final class TopicScan {
     }
 
     /**
-     * Whether the data path can serve this scan as stored batches: any scan but one that returns a
-     * TIMESTAMP or TIMESTAMP WITH LOCAL TIME ZONE column or {@code _timestamp} (see below).
+     * Whether the data path can serve this scan as stored batches: any scan but one that returns
+     * {@code _timestamp} of an event-time topic (whose per-row rule the driver does not apply).
      */
     public boolean servesStoredBatches() {
         int userColumns = schema.columnCount();
         for (int f : fields) {
-            if (f >= userColumns) {
-                if (f - userColumns == SystemColumn.TIMESTAMP.ordinal()) {
-                    return false;
-                }
-            } else {
-                io.runnel.storage.format.ColumnType type = schema.column(f).type();
-                if (type == io.runnel.storage.format.ColumnType.TIMESTAMP
-                        || type == io.runnel.storage.format.ColumnType.TIMESTAMP_LTZ) {
-                    // WIP (design note 0008, open issue): kept on Avatica's path until TypesIT's
-                    // default-zone failure in the full IT run is understood.
-                    return false;
-                }
+            if (f >= userColumns && f - userColumns == SystemColumn.TIMESTAMP.ordinal() && timestampColumn >= 0) {
+                return false;
             }
         }
         return true;
