@@ -13,7 +13,6 @@ import io.runnel.storage.format.wire.FetchResponse;
 import java.nio.ByteBuffer;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,70 +84,45 @@ final class StoredBatchRows implements FrameRows.FrameFetcher {
             }
             return frame(offset, FetchResponse.decode(body));
         } catch (DataPathFormatException e) {
-            if (offset == 0) {
-                LOG.log(Level.FINE, "server does not speak the data path's fetch; using Avatica's", e);
-                useAvatica = true;
-                return avatica.fetch(offset, maxRows);
-            }
+            // a server that answered on the fetch path speaks it: a malformed answer is an error, not a fallback
             throw new UncheckedSqlException(SqlStates.toException("Malformed data-path fetch response for statement "
                     + statementId + ": " + e.getMessage(), SqlStates.PROTOCOL_VIOLATION, 0, e));
         }
     }
 
-    /** The rows of a response, in Avatica's frame form. */
+    /** The rows of a response, left in their decoded batches ({@link StoredRows}). */
     static Meta.Frame frame(long offset, FetchResponse response) {
         Schema schema = response.schema();
         int[] sources = response.sources();
+        ColumnType[] types = new ColumnType[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            types[i] = sources[i] >= 0 ? schema.column(sources[i]).type() : null;
+        }
         java.util.TimeZone zone = java.util.TimeZone.getTimeZone(ZoneId.of(response.sessionZone()));
-        List<Object> rows = new ArrayList<>((int) Math.min(response.rowCount(), 1 << 20));
+        List<StoredRows.Run> runs = new ArrayList<>(response.chunks().size());
+        // The decoded batches own their buffers (or share the response's, which they keep alive),
+        // so the decoder and its native context can go once the response is decoded.
         try (BatchDecoder decoder = new BatchDecoder()) {
+            DecodedBatch previous = null;
+            java.nio.ByteBuffer previousBytes = null;
             for (FetchResponse.Chunk chunk : response.chunks()) {
                 DecodedBatch batch;
-                try {
-                    batch = decoder.decode(RecordBatch.wrap(chunk.batch()), schema, null);
-                } catch (RuntimeException e) {
-                    throw new UncheckedSqlException(SqlStates.toException("Corrupt batch of partition "
-                            + chunk.partition() + " in a data-path fetch: " + e.getMessage(),
-                            SqlStates.PROTOCOL_VIOLATION, 0, e));
-                }
-                for (int row = chunk.fromRow(); row < chunk.toRow(); row++) {
-                    Object[] values = new Object[sources.length];
-                    for (int i = 0; i < sources.length; i++) {
-                        int s = sources[i];
-                        values[i] = switch (s) {
-                            case FetchResponse.SOURCE_PARTITION -> chunk.partition();
-                            case FetchResponse.SOURCE_OFFSET -> batch.offset(row);
-                            case FetchResponse.SOURCE_TIMESTAMP -> batch.timestamp(row);
-                            default -> value(batch, schema.column(s).type(), s, row, zone);
-                        };
+                if (chunk.batch() == previousBytes) {
+                    batch = previous; // several runs of one batch
+                } else {
+                    try {
+                        batch = decoder.decode(RecordBatch.wrap(chunk.batch()), schema, null);
+                    } catch (RuntimeException e) {
+                        throw new UncheckedSqlException(SqlStates.toException("Corrupt batch of partition "
+                                + chunk.partition() + " in a data-path fetch: " + e.getMessage(),
+                                SqlStates.PROTOCOL_VIOLATION, 0, e));
                     }
-                    rows.add(Arrays.asList(values));
+                    previous = batch;
+                    previousBytes = chunk.batch();
                 }
+                runs.add(new StoredRows.Run(chunk.partition(), batch, chunk.fromRow(), chunk.toRow()));
             }
         }
-        return new Meta.Frame(offset, response.done(), rows);
-    }
-
-    /** A column value as Avatica's protobuf frame decoding yields it for the server's encoding. */
-    private static Object value(DecodedBatch batch, ColumnType type, int col, int row, java.util.TimeZone zone) {
-        if (!batch.isProjected(col) || batch.isNull(col, row)) {
-            return null;
-        }
-        return switch (type) {
-            case BOOLEAN -> batch.getBoolean(col, row);
-            case TINYINT -> (byte) batch.getInt(col, row);
-            case SMALLINT -> (short) batch.getInt(col, row);
-            case INTEGER, DATE, TIME -> batch.getInt(col, row);
-            case BIGINT, TIMESTAMP -> batch.getLong(col, row);
-            case TIMESTAMP_LTZ -> {
-                long instant = batch.getLong(col, row);
-                yield instant + zone.getOffset(instant);
-            }
-            case REAL -> batch.getFloat(col, row);
-            case DOUBLE -> batch.getDouble(col, row);
-            case DECIMAL -> batch.getDecimal(col, row);
-            case VARCHAR -> batch.getString(col, row);
-            case VARBINARY -> batch.getBytes(col, row);
-        };
+        return new Meta.Frame(offset, response.done(), new StoredRows(runs, sources, types, zone));
     }
 }

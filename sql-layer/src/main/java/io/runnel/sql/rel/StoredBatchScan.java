@@ -148,6 +148,7 @@ public final class StoredBatchScan implements AutoCloseable {
     /** Adds the runs of consecutive emitted rows of {@code chunk}, each a chunk of the same batch. */
     private void addRuns(ReadChunk chunk, RecordBatch stored, List<FetchResponse.Chunk> out) {
         DecodedBatch batch = chunk.batch();
+        java.nio.ByteBuffer bytes = stored.buffer(); // one object for every run: the response sends the batch once
         int partition = chunk.partition();
         if (partitionDone.contains(partition)) {
             return;
@@ -167,18 +168,18 @@ public final class StoredBatchScan implements AutoCloseable {
                 }
                 rowsLeft--;
             } else if (runStart >= 0) {
-                out.add(new FetchResponse.Chunk(partition, runStart, row, stored.buffer()));
+                out.add(new FetchResponse.Chunk(partition, runStart, row, bytes));
                 runStart = -1;
             }
             if (offset == seeks.toOffset()) {
                 partitionDone.add(partition);
                 if (runStart >= 0) {
-                    out.add(new FetchResponse.Chunk(partition, runStart, row + 1, stored.buffer()));
+                    out.add(new FetchResponse.Chunk(partition, runStart, row + 1, bytes));
                 }
                 return;
             }
             if (rowsLeft == 0 && runStart >= 0) {
-                out.add(new FetchResponse.Chunk(partition, runStart, row + 1, stored.buffer()));
+                out.add(new FetchResponse.Chunk(partition, runStart, row + 1, bytes));
                 return;
             }
         }
@@ -190,7 +191,7 @@ public final class StoredBatchScan implements AutoCloseable {
                     break;
                 }
             }
-            out.add(new FetchResponse.Chunk(partition, runStart, end, stored.buffer()));
+            out.add(new FetchResponse.Chunk(partition, runStart, end, bytes));
         }
     }
 

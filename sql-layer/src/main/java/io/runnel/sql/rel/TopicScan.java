@@ -172,8 +172,25 @@ public final class TopicScan {
                 case TIMESTAMP -> io.runnel.storage.format.wire.FetchResponse.SOURCE_TIMESTAMP;
             };
         }
+        // The server reads only the columns of the pushed conditions (and an event-time topic's
+        // timestamp column); the result columns travel compressed, decoded only in the driver.
+        java.util.BitSet decoded = new java.util.BitSet();
+        for (ScanCondition c : conditions) {
+            if (c.field() < userColumns) {
+                decoded.set(c.field());
+            }
+        }
+        if (timestampColumn >= 0) {
+            decoded.set(timestampColumn);
+        }
+        int[] read = readProjection();
+        java.util.BitSet readSet = new java.util.BitSet();
+        for (int col : read) {
+            readSet.set(col);
+        }
+        decoded.and(readSet);
         ReadRequest request = new ReadRequest(topicName, starts(partitions, topic.partitions()), defaultStart(),
-                !unbounded, readProjection(), ReadRequest.DEFAULT_MAX_BYTES_PER_POLL);
+                !unbounded, read, ReadRequest.DEFAULT_MAX_BYTES_PER_POLL, decoded.stream().toArray());
         return new StoredBatchScan(engine, request, schema, conditions, seeks, partitions.size(), timestampColumn,
                 unbounded, query, sources, maxRows, sessionZone.getId());
     }

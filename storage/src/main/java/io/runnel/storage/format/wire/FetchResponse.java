@@ -17,9 +17,13 @@ import java.util.List;
  * header (type 7) | done int8 | schemaId int32 | columnCount int16 | column ...
  *   | resultCount int16 | source int16 ...                 -- per result column: schema column, or -1 _partition, -2 _offset, -3 _timestamp
  *   | sessionZone string                                   -- the zone TIMESTAMP WITH LOCAL TIME ZONE values are shown in
- *   | chunkCount int32 | (partition int32 | fromRow int32 | toRow int32 | length int32 | batch bytes) ...
+ *   | batchCount int32 | (length int32 | batch bytes) ...           -- each stored batch once
+ *   | chunkCount int32 | (partition int32 | batch int32 | fromRow int32 | toRow int32) ...  -- batch: index above
  * column: name string | type int8 (ColumnType ordinal) | precision int32 | scale int32 | nullable int8
  * </pre>
+ *
+ * <p>A batch several runs of rows come from (a condition that skips rows) travels once; the
+ * decoded chunks of one batch share one buffer object.
  *
  * @param done true when the query has no more rows (bounded scan ended, LIMIT reached)
  * @param schema the topic's schema the batches are decoded with (batches of older schema versions
@@ -32,7 +36,10 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
     public static final int SOURCE_OFFSET = -2;
     public static final int SOURCE_TIMESTAMP = -3;
 
-    /** Rows {@code [fromRow, toRow)} of one storage-format batch (little-endian) of {@code partition}. */
+    /**
+     * Rows {@code [fromRow, toRow)} of one storage-format batch (little-endian) of {@code partition}.
+     * Chunks whose {@code batch} is the same buffer object are encoded with the batch once.
+     */
     public record Chunk(int partition, int fromRow, int toRow, ByteBuffer batch) {}
 
     public FetchResponse {
@@ -49,9 +56,14 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
     }
 
     public byte[] encode() {
-        int size = 64 + 32 * schema.columnCount() + 2 * sources.length;
+        java.util.IdentityHashMap<ByteBuffer, Integer> batchIndex = new java.util.IdentityHashMap<>();
+        List<ByteBuffer> batches = new ArrayList<>();
+        int size = 64 + 32 * schema.columnCount() + 2 * sources.length + 16 * chunks.size();
         for (Chunk c : chunks) {
-            size += 16 + c.batch().remaining();
+            if (batchIndex.putIfAbsent(c.batch(), batches.size()) == null) {
+                batches.add(c.batch());
+                size += 4 + c.batch().remaining();
+            }
         }
         WireWriter w = WireWriter.message(MessageType.FETCH_RESPONSE, size);
         w.putByte(done ? 1 : 0);
@@ -69,13 +81,17 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
             w.putShort(s);
         }
         w.putString(sessionZone);
+        w.putInt(batches.size());
+        for (ByteBuffer b : batches) {
+            w.putInt(b.remaining());
+            w.putBuffer(b);
+        }
         w.putInt(chunks.size());
         for (Chunk c : chunks) {
             w.putInt(c.partition());
+            w.putInt(batchIndex.get(c.batch()));
             w.putInt(c.fromRow());
             w.putInt(c.toRow());
-            w.putInt(c.batch().remaining());
-            w.putBuffer(c.batch());
         }
         return w.toByteArray();
     }
@@ -137,25 +153,39 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
         } catch (java.time.DateTimeException e) {
             throw new DataPathFormatException("fetch response: session zone '" + zone + "' is not a time zone ID");
         }
+        int batchCount = r.getInt("batchCount", 0, Integer.MAX_VALUE);
+        List<ByteBuffer> batches = new ArrayList<>(Math.min(batchCount, 1024));
+        int[] records = new int[Math.min(batchCount, 1 << 16)];
+        for (int i = 0; i < batchCount; i++) {
+            int length = r.getInt("batch " + i + " length", BatchFormat.HEADER_SIZE, Integer.MAX_VALUE);
+            ByteBuffer batch = r.getSlice(length, "batch " + i).order(ByteOrder.LITTLE_ENDIAN);
+            int length0 = batch.getInt(batch.position() + BatchFormat.LENGTH_OFFSET);
+            if (length0 + (long) BatchFormat.LOG_OVERHEAD != length) {
+                throw new DataPathFormatException("fetch response: batch " + i + " is " + length
+                        + " bytes, its header says " + (length0 + (long) BatchFormat.LOG_OVERHEAD));
+            }
+            if (i == records.length) {
+                records = java.util.Arrays.copyOf(records, records.length * 2);
+            }
+            records[i] = batch.getInt(batch.position() + BatchFormat.RECORD_COUNT_OFFSET);
+            batches.add(batch);
+        }
         int count = r.getInt("chunkCount", 0, Integer.MAX_VALUE);
         List<Chunk> chunks = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
             int partition = r.getInt("chunk " + i + " partition", 0, Integer.MAX_VALUE);
+            int b = r.getInt("chunk " + i + " batch", 0, Integer.MAX_VALUE);
+            if (b >= batchCount) {
+                throw new DataPathFormatException("fetch response: chunk " + i + " names batch " + b + " of "
+                        + batchCount);
+            }
             int from = r.getInt("chunk " + i + " fromRow", 0, Integer.MAX_VALUE);
             int to = r.getInt("chunk " + i + " toRow", from, Integer.MAX_VALUE);
-            int length = r.getInt("chunk " + i + " length", BatchFormat.HEADER_SIZE, Integer.MAX_VALUE);
-            ByteBuffer batch = r.getSlice(length, "chunk " + i).order(ByteOrder.LITTLE_ENDIAN);
-            int length0 = batch.getInt(batch.position() + BatchFormat.LENGTH_OFFSET);
-            if (length0 + (long) BatchFormat.LOG_OVERHEAD != length) {
-                throw new DataPathFormatException("fetch response: chunk " + i + " batch is " + length
-                        + " bytes, its header says " + (length0 + (long) BatchFormat.LOG_OVERHEAD));
-            }
-            int records = batch.getInt(batch.position() + BatchFormat.RECORD_COUNT_OFFSET);
-            if (to > records) {
+            if (to > records[b]) {
                 throw new DataPathFormatException("fetch response: chunk " + i + " rows " + from + ".." + to
-                        + " of a batch of " + records + " records");
+                        + " of a batch of " + records[b] + " records");
             }
-            chunks.add(new Chunk(partition, from, to, batch));
+            chunks.add(new Chunk(partition, from, to, batches.get(b)));
         }
         r.expectEnd();
         return new FetchResponse(doneByte == 1, schema, sources, zone, chunks);

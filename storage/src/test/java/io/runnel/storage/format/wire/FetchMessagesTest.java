@@ -80,6 +80,32 @@ class FetchMessagesTest {
     }
 
     @Test
+    void runsOfOneBatchSendTheBatchOnce() {
+        long seed = Seeds.seed("FetchMessagesTest.runsOfOneBatchSendTheBatchOnce");
+        FetchResponse.Chunk c = chunks(seed, 100).get(0);
+        ByteBuffer batch = c.batch();
+        int records = batch.getInt(batch.position() + BatchFormat.RECORD_COUNT_OFFSET);
+        List<FetchResponse.Chunk> runs = new ArrayList<>();
+        for (int from = 0; from + 1 <= records; from += 2) {
+            runs.add(new FetchResponse.Chunk(c.partition(), from, from + 1, batch));
+        }
+        byte[] one = new FetchResponse(false, SCHEMA, new int[] {0}, "UTC", List.of(runs.get(0))).encode();
+        byte[] many = new FetchResponse(false, SCHEMA, new int[] {0}, "UTC", runs).encode();
+        // every further run costs its 16-byte reference, not the batch again
+        assertThat(many.length - one.length).isEqualTo(16 * (runs.size() - 1));
+        FetchResponse decoded = FetchResponse.decode(ByteBuffer.wrap(many));
+        assertThat(decoded.chunks()).hasSize(runs.size());
+        assertThat(decoded.chunks()).allSatisfy(d -> assertThat(d.batch()).isSameAs(decoded.chunks().get(0).batch()));
+        assertThat(decoded.chunks().get(0).batch()).isEqualTo(batch);
+        // a chunk that names a batch the response does not hold
+        ByteBuffer tampered = ByteBuffer.wrap(one.clone());
+        int batchRef = one.length - 12; // partition | batch | fromRow | toRow: the last chunk's batch field
+        tampered.putInt(batchRef, 1);
+        assertThatThrownBy(() -> FetchResponse.decode(tampered)).isInstanceOf(DataPathFormatException.class)
+                .hasMessageContaining("names batch 1 of 1");
+    }
+
+    @Test
     void everyTruncationIsAClearError() {
         long seed = Seeds.seed("FetchMessagesTest.everyTruncationIsAClearError");
         byte[] full = response(seed).encode();
