@@ -12,6 +12,9 @@ import java.util.Map;
  * @param bounded stop at the high watermark each partition had when the reader opened
  * @param projection indexes of the topic's current-schema columns to decode, or {@code null} for all
  * @param maxBytesPerPoll soft cap of bytes read from storage by one poll
+ * @param decodeProjection the columns of {@code projection} the receiver reads from the decoded
+ *     batch ({@link ReadChunk#batch()}); the others travel only in the stored batch
+ *     ({@link ReadChunk#stored()}) and are not decompressed. {@code null}: all of {@code projection}
  */
 public record ReadRequest(
         String topic,
@@ -19,9 +22,16 @@ public record ReadRequest(
         StartPosition defaultStart,
         boolean bounded,
         int[] projection,
-        int maxBytesPerPoll) {
+        int maxBytesPerPoll,
+        int[] decodeProjection) {
 
     public static final int DEFAULT_MAX_BYTES_PER_POLL = 4 << 20;
+
+    /** A request whose receiver reads every projected column from the decoded batches. */
+    public ReadRequest(String topic, Map<Integer, StartPosition> starts, StartPosition defaultStart, boolean bounded,
+            int[] projection, int maxBytesPerPoll) {
+        this(topic, starts, defaultStart, bounded, projection, maxBytesPerPoll, null);
+    }
 
     /** Every partition from the earliest retained offset up to the high watermark now. */
     public static ReadRequest snapshot(String topic, int[] projection) {

@@ -54,9 +54,11 @@ public enum ConnectionProperty {
                     + "fetch_wait_ms by at least 1000. Connection.setNetworkTimeout overrides it."),
     FETCH_SIZE("fetch_size", Kind.POSITIVE_INT, "1000", false,
             "Rows per fetch request; the default of Statement.setFetchSize."),
-    DATA_PATH("data_path", Kind.BOOLEAN, "true", false,
+    DATA_PATH("data_path", Kind.BOOLEAN, "true", true,
             "executeBatch of a prepared INSERT ... VALUES (?, ...) builds and compresses the batches in the driver "
-                    + "and sends them to the broker as they are stored (true), or sends Avatica parameter rows (false).",
+                    + "and sends them to the broker as they are stored, and a query that is a bare topic scan fetches "
+                    + "its stored batches projected on the server and decodes them in the driver (true); or both go "
+                    + "through Avatica's rows (false).",
             "true", "false");
 
     /** How a property's value is checked. */

@@ -52,10 +52,21 @@ public final class RunnelResultSet extends AvaticaResultSet {
             }
             rows = firstFrame.rows;
         } else {
-            RunnelClientMeta meta = ((RunnelConnection) statement.connection).clientMeta();
-            FrameRows lazy = FrameRows.of(firstFrame,
-                    (offset, count) -> meta.fetchFrame(statement.handle, offset, count), current, this::rowsPerFetch);
+            RunnelConnection connection = (RunnelConnection) statement.connection;
+            RunnelClientMeta meta = connection.clientMeta();
+            FrameRows.FrameFetcher fetcher = (offset, count) -> meta.fetchFrame(statement.handle, offset, count);
+            if (connection.settings().dataPath() && firstFrame != null && !firstFrame.rows.iterator().hasNext()
+                    && signature.cursorFactory.style == Meta.Style.LIST) {
+                // a server serving the query as stored batches sends none with the execute (design note 0008)
+                fetcher = new StoredBatchRows((path, body) -> meta.dataPath(statement.handle, path, body), fetcher,
+                        statement.handle.connectionId, statement.handle.id, connection.settings().fetchWaitMs());
+            }
+            FrameRows lazy = FrameRows.of(firstFrame, fetcher, current, this::rowsPerFetch);
             frames = lazy;
+            if (fetcher instanceof StoredBatchRows) {
+                // rows are views of decoded batches (or Avatica's list rows if the server serves frames after all)
+                return execute2(new RowCursor(lazy), columnMetaDataList);
+            }
             rows = () -> lazy;
         }
         Cursor cursor = MetaImpl.createCursor(signature.cursorFactory, rows);

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * so the test also proves the server ignores the JVM's zone): TIMESTAMP is a wall-clock time and
  * reads back as written; TIMESTAMP WITH LOCAL TIME ZONE is an instant, written and read in the
  * session time zone ({@code timezone} property).
+ *
+ * <p>The build runs this class in its own JVM started with {@code -Duser.timezone=America/Los_Angeles}
+ * (server/pom.xml): Avatica's client converts TIMESTAMP values with the JVM zone it read when it
+ * first converted one ({@code DateTimeUtils.DEFAULT_ZONE}), so setting the zone here after another
+ * test in the same JVM converted a value would shift every TIMESTAMP on either read path. The
+ * {@code setDefault} below only makes a lone run from an IDE behave the same.
  */
 class TypesIT {
     private static final TimeZone ORIGINAL = TimeZone.getDefault();

@@ -121,6 +121,8 @@ final class LocalTopicReader implements TopicReader {
     private final boolean bounded;
     private final boolean allPartitions;
     private final int[] projection;
+    /** The columns decoded for the receiver: {@code projection} or fewer (ReadRequest#decodeProjection). */
+    private final int[] decodeProjection;
     private final Schema readerSchema;
     private final int maxBytesPerPoll;
     private final int remoteReadBytes;
@@ -161,6 +163,21 @@ final class LocalTopicReader implements TopicReader {
             this.projection = request.projection().clone();
         } else {
             this.projection = null;
+        }
+        if (request.decodeProjection() != null) {
+            for (int col : request.decodeProjection()) {
+                if (projection != null && java.util.Arrays.stream(projection).noneMatch(p -> p == col)) {
+                    throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "decoded column " + col + " of topic "
+                            + topicName + " is not among the read columns " + java.util.Arrays.toString(projection));
+                }
+                if (col < 0 || col >= readerSchema.columnCount()) {
+                    throw new EngineException(SqlStates.INVALID_PARAMETER_VALUE, "decoded column " + col + " of topic "
+                            + topicName + " does not exist (it has " + readerSchema.columnCount() + " columns)");
+                }
+            }
+            this.decodeProjection = request.decodeProjection().clone();
+        } else {
+            this.decodeProjection = projection;
         }
         this.allPartitions = request.starts().isEmpty();
         int partitionsRead = allPartitions ? topic.partitionCount() : request.starts().size();
@@ -360,14 +377,14 @@ final class LocalTopicReader implements TopicReader {
             try {
                 Schema batchSchema = topic.schema(batch.schemaId());
                 Schema schema = batchSchema.schemaId() > readerSchema.schemaId() ? batchSchema : readerSchema;
-                decoded = decoder.decode(batch, schema, projection, batchSchema);
+                decoded = decoder.decode(batch, schema, decodeProjection, batchSchema);
             } catch (RuntimeException e) {
                 buffered.clear();
                 throw StorageErrors.map(e, topicName, "batch at offset " + base + " of partition " + c.partition
                         + " of topic " + topicName);
             }
             c.position = base + to;
-            return new ReadChunk(c.partition, decoded, from, to);
+            return new ReadChunk(c.partition, decoded, from, to, batch);
         }
         return null;
     }

@@ -11,7 +11,7 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * The HTTP side of the driver's data path: {@code POST /runnel/v1/insert-plan} and
- * {@code POST /runnel/v1/produce} (docs/format/data-path-protocol.md). Reads the body (whose size
+ * {@code POST /runnel/v1/produce} and {@code POST /runnel/v1/fetch} (docs/format/data-path-protocol.md). Reads the body (whose size
  * {@link SqlEndpointHandler} has already bounded by {@code max_request_bytes}), lets
  * {@link DataPathService} answer, and writes the answer with HTTP 200 — errors travel inside the
  * body as data-path error messages, like Avatica's; HTTP errors mean the request never reached
@@ -35,7 +35,8 @@ public final class DataPathHandler {
             long maxRequestBytes) throws IOException {
         baseRequest.setHandled(true);
         boolean plan = DataPathProtocol.INSERT_PLAN_PATH.equals(target);
-        if (!plan && !DataPathProtocol.PRODUCE_PATH.equals(target)) {
+        boolean fetch = DataPathProtocol.FETCH_PATH.equals(target);
+        if (!plan && !fetch && !DataPathProtocol.PRODUCE_PATH.equals(target)) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "no data-path endpoint " + target);
             return;
         }
@@ -44,7 +45,7 @@ public final class DataPathHandler {
             return;
         }
         ByteBuffer body = ByteBuffer.wrap(readBody(request.getInputStream(), request.getContentLengthLong(), maxRequestBytes));
-        byte[] answer = plan ? service.insertPlan(body) : service.produce(body);
+        byte[] answer = plan ? service.insertPlan(body) : fetch ? service.fetch(body) : service.produce(body);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(DataPathProtocol.CONTENT_TYPE);
         response.setContentLength(answer.length);

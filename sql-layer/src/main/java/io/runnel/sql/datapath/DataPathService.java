@@ -126,6 +126,20 @@ public final class DataPathService {
         }
     }
 
+    /**
+     * Answers a {@link io.runnel.storage.format.wire.FetchRequest} with the next stored batches of the
+     * statement's data-path query (long-polled for an unbounded one); never throws.
+     */
+    public byte[] fetch(ByteBuffer body) {
+        try {
+            io.runnel.storage.format.wire.FetchRequest request = io.runnel.storage.format.wire.FetchRequest.decode(body);
+            return meta.fetchStored(request.connectionId(), request.statementId(), request.maxBytes(), request.maxWaitMs())
+                    .encode();
+        } catch (RuntimeException e) {
+            return error(e);
+        }
+    }
+
     private Session session(String connectionId) {
         return meta.dataPathSession(connectionId).orElseThrow(() -> RunnelErrors.unknownConnection(connectionId));
     }

@@ -95,6 +95,35 @@ public final class QueryRegistry implements AutoCloseable {
         return query;
     }
 
+    /**
+     * Registers a query the data path serves as stored batches ({@link StoredBatchScan}): listed in
+     * sys.queries, counted against {@code max_streaming_queries} when unbounded, cancelled like any
+     * other; no query thread — each fetch reads on its own request thread, as much as it asks for.
+     */
+    public RunningQuery startStored(String connectionId, int statementId, String sql, boolean unbounded, long pollWaitMs,
+            java.util.function.Function<QueryControl, io.runnel.sql.rel.StoredBatchScan> scan) {
+        String id = "q-" + nextId.getAndIncrement();
+        if (unbounded && streaming.incrementAndGet() > maxStreamingQueries) {
+            streaming.decrementAndGet();
+            throw RunnelErrors.tooManyStreamingQueries(maxStreamingQueries);
+        }
+        RunningQuery query = new RunningQuery(id, connectionId, statementId, sql, unbounded, clockMs.getAsLong(), 0,
+                pollWaitMs, 0, new ResultColumns.Encoder[0], null, () -> {
+                    queries.remove(id);
+                    if (unbounded) {
+                        streaming.decrementAndGet();
+                    }
+                });
+        queries.put(id, query);
+        try {
+            query.startStored(scan.apply(query));
+        } catch (RuntimeException | Error e) {
+            query.cancel("it failed to start");
+            throw e;
+        }
+        return query;
+    }
+
     /** Opens a query's rows with the query as their control (cancel flag, readers). */
     @FunctionalInterface
     public interface Starter {

@@ -100,6 +100,62 @@ public final class RunningQuery implements QueryControl {
         this.queue = unbounded ? new ArrayBlockingQueue<>(queueRows + 1) : null;
     }
 
+    /** The data path's stored-batch scan, or null for a row query; set before the query is handed out, read by fetches and cancel. */
+    private volatile io.runnel.sql.rel.StoredBatchScan stored;
+
+    /** Makes this a stored-batch query before it is handed out (no enumerator, no query thread). */
+    void startStored(io.runnel.sql.rel.StoredBatchScan scan) {
+        this.stored = scan;
+    }
+
+    /** Whether the data path serves this query as stored batches ({@link #fetchStored}). */
+    public boolean isStored() {
+        return stored != null;
+    }
+
+    /**
+     * The next stored batches of a data-path query (see {@link io.runnel.sql.rel.StoredBatchScan#next}).
+     *
+     * @throws RunnelSqlException the query's error, or 57014 when it was cancelled
+     */
+    public io.runnel.storage.format.wire.FetchResponse fetchStored(int maxBytes, long waitMs) {
+        pullLock.lock();
+        try {
+            io.runnel.sql.rel.StoredBatchScan scan = stored;
+            if (cancelFlag.get()) {
+                scan.close();
+                throw RunnelErrors.cancelled(id, cancelReason);
+            }
+            if (done) {
+                return new io.runnel.storage.format.wire.FetchResponse(true, scan.schema(), scan.sources(), scan.sessionZone(),
+                        List.of());
+            }
+            io.runnel.storage.format.wire.FetchResponse response;
+            try {
+                state = "RUNNING";
+                response = scan.next(maxBytes, unbounded ? waitMs : 0);
+            } catch (RuntimeException | Error e) {
+                scan.close();
+                done = true;
+                end();
+                throw translate(e);
+            }
+            long rows = response.rowCount();
+            offset += rows;
+            rowsReturned.addAndGet(rows);
+            if (response.done()) {
+                done = true;
+                state = "FINISHED";
+                end();
+            } else {
+                state = "WAITING";
+            }
+            return response;
+        } finally {
+            pullLock.unlock();
+        }
+    }
+
     /** Sets the enumerator before the query is handed out (and, for an unbounded one, before its thread starts). */
     void start(Enumerator<Object[]> rows) {
         this.enumerator = rows;
@@ -191,9 +247,12 @@ public final class RunningQuery implements QueryControl {
         if (t != null) {
             t.interrupt();
         }
-        if (!unbounded && pullLock.tryLock()) {
+        if ((!unbounded || stored != null) && pullLock.tryLock()) {
             try {
                 closeEnumerator();
+                if (stored != null) {
+                    stored.close();
+                }
             } finally {
                 pullLock.unlock();
             }

@@ -30,6 +30,8 @@ public final class Session {
     private volatile Acks acks;
     /** Read by fetches of unbounded queries; written when the connection opens. */
     private volatile long fetchWaitMs;
+    /** Written at connection open; read by executes. */
+    private volatile boolean dataPathReads;
     /** The consumer group ({@code group} property) or null; read by streaming executions, written when the connection opens. */
     private volatile String group;
     /** The group's start where it has no committed offset ({@code start} property: earliest or latest). */
@@ -135,6 +137,15 @@ public final class Session {
 
     public void setAutoCommit(boolean autoCommit) {
         this.autoCommit = autoCommit;
+    }
+
+    /** Whether the client reads bare topic scans as stored batches (connection property data_path). */
+    public boolean dataPathReads() {
+        return dataPathReads;
+    }
+
+    public void setDataPathReads(boolean dataPathReads) {
+        this.dataPathReads = dataPathReads;
     }
 
     public void setFetchWaitMs(long fetchWaitMs) {

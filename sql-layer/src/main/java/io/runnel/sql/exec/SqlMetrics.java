@@ -17,6 +17,8 @@ public final class SqlMetrics {
     public final LongAdder dataPathRequests = new LongAdder();
     /** Rows returned to clients by fetches and first frames. */
     public final LongAdder fetchedRows = new LongAdder();
+    /** Rows fetched as stored batches through the data path (also counted in fetchedRows). */
+    public final LongAdder dataPathFetchedRows = new LongAdder();
     /** Statements executed (each set of an executeBatch counts once). */
     public final LongAdder statements = new LongAdder();
     /** Statements that failed, by SQLSTATE class: syntax/access (42), data (22/23), other. */

@@ -205,6 +205,13 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
                     }
                     session.setGroup(group);
                 }
+                case "data_path" -> {
+                    switch (value.trim().toLowerCase(Locale.ROOT)) {
+                        case "true" -> session.setDataPathReads(true);
+                        case "false" -> session.setDataPathReads(false);
+                        default -> throw RunnelErrors.invalidConnectionProperty("data_path", value, "true or false");
+                    }
+                }
                 case "start" -> {
                     switch (value.trim().toLowerCase(Locale.ROOT)) {
                         case "earliest" -> session.setStartEarliest(true);
@@ -466,6 +473,16 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
         Object[] internal = Parameters.internal(query.query(), parameters, session.coercer());
         ZoneId zone = session.zone();
         long pollWaitMs = Math.max(50, Math.min(500, session.fetchWaitMs()));
+        if (session.dataPathReads() && session.group() == null && query.query().storedScan() != null) {
+            io.runnel.sql.rel.StoredScanPlan plan = query.query().storedScan();
+            long rowsCap = Math.max(0, maxRowCount);
+            RunningQuery running = queries.startStored(c.id, s.id, prepared.sql(), query.query().streaming(), pollWaitMs,
+                    control -> plan.open(control, rowsCap, zone));
+            s.query = running;
+            // No rows in the execute response: the driver fetches them as stored batches (/runnel/v1/fetch).
+            return new ExecuteResult(List.of(MetaResultSet.create(h.connectionId, h.id, false, signature,
+                    new Frame(0, false, List.of()))));
+        }
         GroupCursor cursor = session.group() != null && query.query().streaming()
                 ? new GroupCursor(catalog.groups(), engine, session.group(),
                         c.id + "/" + s.id + "#" + memberSequence.incrementAndGet(), session.startEarliest(),
@@ -492,6 +509,11 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             throw new MissingResultsException(h);
         }
         return call(() -> {
+            if (q.isStored()) {
+                throw RunnelErrors.of(RunnelErrors.FEATURE_NOT_SUPPORTED, "Statement " + h.id + " returns its rows"
+                        + " through the data path (POST /runnel/v1/fetch), not Avatica fetches: connect with"
+                        + " data_path=false to read it as rows", null);
+            }
             int rows = fetchMaxRowCount > 0 ? Math.min(fetchMaxRowCount, config.maxFetchRows()) : config.maxFetchRows();
             RunningQuery.Frame frame;
             if (q.unbounded()) {
@@ -515,6 +537,51 @@ public final class RunnelMeta implements ProtobufMeta, AutoCloseable {
             metrics.fetchedRows.add(frame.rows().size());
             return new Frame(frame.offset(), frame.done(), frame.rows());
         });
+    }
+
+    /**
+     * The next stored batches of a statement's data-path query (POST /runnel/v1/fetch), long-polled
+     * like {@link #fetch} for an unbounded one.
+     *
+     * @throws RunnelSqlException 08003 no such connection, 26000 no such statement, 24000 the
+     *     statement has no data-path query, 57014 cancelled, 53000 too many waiting fetches
+     */
+    public io.runnel.storage.format.wire.FetchResponse fetchStored(String connectionId, int statementId, int maxBytes,
+            long maxWaitMs) {
+        ServerConnection c = connections.get(connectionId);
+        if (c == null) {
+            throw RunnelErrors.unknownConnection(connectionId);
+        }
+        c.lastUsedMs = clockMs.getAsLong();
+        ServerStatement s = c.statements.get(statementId);
+        if (s == null) {
+            throw RunnelErrors.of(RunnelErrors.INVALID_SQL_STATEMENT_NAME, "Statement " + statementId
+                    + " does not exist on connection " + connectionId, null);
+        }
+        RunningQuery q = s.query;
+        if (q == null || !q.isStored()) {
+            throw RunnelErrors.of(RunnelErrors.INVALID_CURSOR_STATE, "Statement " + statementId
+                    + " has no query served through the data path", null);
+        }
+        long waitMs = Math.min(maxWaitMs, c.session.fetchWaitMs());
+        boolean waits = q.unbounded() && waitMs > 0;
+        if (waits && !waitingFetches.tryAcquire()) {
+            throw RunnelErrors.of(io.runnel.engine.SqlStates.INSUFFICIENT_RESOURCES, "Too many fetches are waiting"
+                    + " for rows: the limit is " + config.maxWaitingFetches() + " (server setting max_waiting_fetches)", null);
+        }
+        c.requestsInProgress.incrementAndGet();
+        try {
+            io.runnel.storage.format.wire.FetchResponse response = q.fetchStored(maxBytes, waitMs);
+            metrics.fetchedRows.add(response.rowCount());
+            metrics.dataPathFetchedRows.add(response.rowCount());
+            return response;
+        } finally {
+            c.lastUsedMs = clockMs.getAsLong();
+            c.requestsInProgress.decrementAndGet();
+            if (waits) {
+                waitingFetches.release();
+            }
+        }
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.apache.calcite.schema.SchemaPlus;
  *     would), or null when the type is not one a column can have (values then pass unchanged)
  * @param bindable Calcite's compiled plan
  * @param stashed values the compiled plan reads from its context
+ * @param storedScan the plan as a bare topic scan the data path serves as stored batches, or null
  */
 public record PreparedQuery(
         String sql,
@@ -38,7 +39,8 @@ public record PreparedQuery(
         Bindable<?> bindable,
         Map<String, Object> stashed,
         SchemaPlus rootSchema,
-        JavaTypeFactory typeFactory) {
+        JavaTypeFactory typeFactory,
+        io.runnel.sql.rel.StoredScanPlan storedScan) {
 
     /**
      * The rows of one execution, in Calcite's internal representation, each an {@code Object[]} of

@@ -94,7 +94,7 @@ public final class RunnelPrepare extends CalcitePrepareImpl {
             }
             return new PreparedQuery(sql, streaming, rowType, columns, parameters, parameterColumns,
                     result.getBindable(Meta.CursorFactory.ARRAY), statement.stashed(), context.getRootSchema().plus(),
-                    typeFactory);
+                    typeFactory, explain ? null : statement.storedScan());
         } finally {
             CalcitePrepare.Dummy.pop(context);
         }

@@ -42,6 +42,7 @@ import org.apache.calcite.util.Pair;
  */
 final class RunnelPreparingStmt extends CalcitePrepareImpl.CalcitePreparingStmt {
     private final Map<String, Object> stashed = new LinkedHashMap<>();
+    private io.runnel.sql.rel.StoredScanPlan storedScan;
     private final boolean streaming;
 
     RunnelPreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
@@ -55,6 +56,11 @@ final class RunnelPreparingStmt extends CalcitePrepareImpl.CalcitePreparingStmt 
     /** The values the generated code reads from its context by name. */
     Map<String, Object> stashed() {
         return stashed;
+    }
+
+    /** The implemented plan as a bare topic scan, or null (set by {@link #implement}). */
+    io.runnel.sql.rel.StoredScanPlan storedScan() {
+        return storedScan;
     }
 
     SqlValidator validator() {
@@ -101,6 +107,7 @@ final class RunnelPreparingStmt extends CalcitePrepareImpl.CalcitePreparingStmt 
             Prepare.CatalogReader.THREAD_LOCAL.remove();
         }
         Bindable<?> result = bindable;
+        storedScan = root.isRefTrivial() ? io.runnel.sql.rel.StoredScanPlan.of(enumerable, stashed) : null;
         return new Prepare.PreparedResultImpl(resultType, parameterRowType, fieldOrigins,
                 root.collation.getFieldCollations().isEmpty() ? List.of() : List.of(root.collation),
                 root.rel, null, false) {

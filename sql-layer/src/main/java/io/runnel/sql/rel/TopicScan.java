@@ -134,6 +134,67 @@ public final class TopicScan {
         return needed.stream().toArray();
     }
 
+    /**
+     * Whether the data path can serve this scan as stored batches: any scan but one that returns
+     * {@code _timestamp} of an event-time topic (whose per-row rule the driver does not apply).
+     */
+    public boolean servesStoredBatches() {
+        int userColumns = schema.columnCount();
+        for (int f : fields) {
+            if (f >= userColumns && f - userColumns == SystemColumn.TIMESTAMP.ordinal() && timestampColumn >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This scan for one execution as stored batches (the data path's read side), with at most
+     * {@code maxRows} rows ({@code < 0}: no limit). Opens no reader before its first fetch.
+     */
+    public StoredBatchScan storedBatches(QueryControl query, long maxRows, java.time.ZoneId sessionZone) {
+        TopicInfo topic = engine.topic(topicName)
+                .filter(t -> t.topicId().equals(topicId))
+                .orElseThrow(() -> RunnelErrors.topicGone(topicName));
+        List<Integer> partitions = new ArrayList<>();
+        for (int p = 0; p < topic.partitions(); p++) {
+            if (seeks.includes(p)) {
+                partitions.add(p);
+            }
+        }
+        int userColumns = schema.columnCount();
+        int[] sources = new int[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            int f = fields[i];
+            sources[i] = f < userColumns ? f : switch (SystemColumn.values()[f - userColumns]) {
+                case PARTITION -> io.runnel.storage.format.wire.FetchResponse.SOURCE_PARTITION;
+                case OFFSET -> io.runnel.storage.format.wire.FetchResponse.SOURCE_OFFSET;
+                case TIMESTAMP -> io.runnel.storage.format.wire.FetchResponse.SOURCE_TIMESTAMP;
+            };
+        }
+        // The server reads only the columns of the pushed conditions (and an event-time topic's
+        // timestamp column); the result columns travel compressed, decoded only in the driver.
+        java.util.BitSet decoded = new java.util.BitSet();
+        for (ScanCondition c : conditions) {
+            if (c.field() < userColumns) {
+                decoded.set(c.field());
+            }
+        }
+        if (timestampColumn >= 0) {
+            decoded.set(timestampColumn);
+        }
+        int[] read = readProjection();
+        java.util.BitSet readSet = new java.util.BitSet();
+        for (int col : read) {
+            readSet.set(col);
+        }
+        decoded.and(readSet);
+        ReadRequest request = new ReadRequest(topicName, starts(partitions, topic.partitions()), defaultStart(),
+                !unbounded, read, ReadRequest.DEFAULT_MAX_BYTES_PER_POLL, decoded.stream().toArray());
+        return new StoredBatchScan(engine, request, schema, conditions, seeks, partitions.size(), timestampColumn,
+                unbounded, query, sources, maxRows, sessionZone.getId());
+    }
+
     public String topicName() {
         return topicName;
     }

@@ -359,7 +359,10 @@ public final class InMemoryEngine implements Engine {
                         int to = (int) (Math.min(b.lastOffset() + 1, limit) - b.baseOffset());
                         positions.put(p, b.baseOffset() + to);
                         next = (next + i + 1) % order.size();
-                        return new ReadChunk(p, decoded, from, to);
+                        RecordBatch stored = request.projection() == null ? b
+                                : new io.runnel.storage.format.BatchProjector().project(b, topic.info.currentSchema(),
+                                        request.projection());
+                        return new ReadChunk(p, decoded, from, to, stored);
                     }
                 }
             }

@@ -28,6 +28,8 @@ public final class DataPathProtocol {
     public static final String INSERT_PLAN_PATH = "/runnel/v1/insert-plan";
     /** HTTP path of the produce exchange (POST). */
     public static final String PRODUCE_PATH = "/runnel/v1/produce";
+    /** HTTP path of the long-polled result fetch (POST). */
+    public static final String FETCH_PATH = "/runnel/v1/fetch";
     /** Content type of every request and response body. */
     public static final String CONTENT_TYPE = "application/x-runnel-datapath";
 

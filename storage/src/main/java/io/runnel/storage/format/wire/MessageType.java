@@ -6,7 +6,9 @@ public enum MessageType {
     INSERT_PLAN_RESPONSE(2, "insert-plan response"),
     PRODUCE_REQUEST(3, "produce request"),
     PRODUCE_RESPONSE(4, "produce response"),
-    ERROR(5, "error response");
+    ERROR(5, "error response"),
+    FETCH_REQUEST(6, "fetch request"),
+    FETCH_RESPONSE(7, "fetch response");
 
     private final int code;
     private final String description;
