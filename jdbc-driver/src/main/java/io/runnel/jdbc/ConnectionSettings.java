@@ -123,8 +123,9 @@ record ConnectionSettings(DriverUrl url, Map<ConnectionProperty, String> values)
 
     /**
      * What the driver sends in Avatica's {@code openConnection}: the {@linkplain ConnectionProperty#sentToServer()
-     * server properties} that were given, plus the effective {@code acks}, {@code fetch_wait_ms} and
-     * {@code timezone} so that server and driver agree on them.
+     * server properties} that were given, plus the effective {@code acks}, {@code fetch_wait_ms},
+     * {@code timezone} and {@code data_path} so that server and driver agree on them (the server's
+     * default for {@code data_path} is a stock Avatica client's: off).
      */
     public Map<String, String> serverProperties() {
         Map<String, String> info = new LinkedHashMap<>();
@@ -136,6 +137,7 @@ record ConnectionSettings(DriverUrl url, Map<ConnectionProperty, String> values)
         info.put(ConnectionProperty.ACKS.key(), get(ConnectionProperty.ACKS).orElseThrow());
         info.put(ConnectionProperty.FETCH_WAIT_MS.key(), Integer.toString(fetchWaitMs()));
         info.put(ConnectionProperty.TIMEZONE.key(), timeZone().getId());
+        info.put(ConnectionProperty.DATA_PATH.key(), Boolean.toString(dataPath()));
         return info;
     }
 

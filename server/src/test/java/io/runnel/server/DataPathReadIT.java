@@ -177,6 +177,21 @@ class DataPathReadIT {
         sameOnBothPaths("SELECT _partition, _offset, _timestamp, k, ltz FROM rp_types", 0, 500);
     }
 
+    /** Without any property the driver reads through the data path (the server's own default is off). */
+    @Test
+    void theDriverReadsStoredBatchesByDefault() throws Exception {
+        long before = arrowRows();
+        int rows = 0;
+        try (Connection c = fixture.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT k, v FROM rp_types")) {
+            while (rs.next()) {
+                rows++;
+            }
+        }
+        assertThat(rows).isEqualTo(500);
+        assertThat(arrowRows() - before).isEqualTo(500);
+    }
+
     @Test
     void projectionSeeksLimitAndMaxRowsReadAsOnAvaticasPath() throws Exception {
         sameOnBothPaths("SELECT v, k FROM rp_types WHERE _partition = 1 AND _offset >= 20 AND _offset < 60", 0, 40);
