@@ -59,19 +59,30 @@ public final class TopicScan {
         return -1;
     }
 
-    /** Called by the generated code: the rows of this scan for one execution. */
-    public Enumerable<Object[]> enumerable(DataContext root) {
-        Object control = root.get(QueryControl.DATA_CONTEXT_KEY);
-        QueryControl query = control instanceof QueryControl q ? q : QueryControl.detached();
-        TopicInfo topic = engine.topic(topicName)
+    /** The topic this scan was planned on; 42P01 if it was dropped (or dropped and re-created) since. */
+    private TopicInfo currentTopic() {
+        return engine.topic(topicName)
                 .filter(t -> t.topicId().equals(topicId))
                 .orElseThrow(() -> RunnelErrors.topicGone(topicName));
+    }
+
+    /** The partitions of {@code topic} the seeks keep, in order. */
+    private List<Integer> partitionsRead(TopicInfo topic) {
         List<Integer> partitions = new ArrayList<>();
         for (int p = 0; p < topic.partitions(); p++) {
             if (seeks.includes(p)) {
                 partitions.add(p);
             }
         }
+        return partitions;
+    }
+
+    /** Called by the generated code: the rows of this scan for one execution. */
+    public Enumerable<Object[]> enumerable(DataContext root) {
+        Object control = root.get(QueryControl.DATA_CONTEXT_KEY);
+        QueryControl query = control instanceof QueryControl q ? q : QueryControl.detached();
+        TopicInfo topic = currentTopic();
+        List<Integer> partitions = partitionsRead(topic);
         if (partitions.isEmpty()) {
             return Linq4j.emptyEnumerable();
         }
@@ -153,15 +164,8 @@ public final class TopicScan {
      * {@code maxRows} rows ({@code < 0}: no limit). Opens no reader before its first fetch.
      */
     public StoredBatchScan storedBatches(QueryControl query, long maxRows, java.time.ZoneId sessionZone) {
-        TopicInfo topic = engine.topic(topicName)
-                .filter(t -> t.topicId().equals(topicId))
-                .orElseThrow(() -> RunnelErrors.topicGone(topicName));
-        List<Integer> partitions = new ArrayList<>();
-        for (int p = 0; p < topic.partitions(); p++) {
-            if (seeks.includes(p)) {
-                partitions.add(p);
-            }
-        }
+        TopicInfo topic = currentTopic();
+        List<Integer> partitions = partitionsRead(topic);
         int userColumns = schema.columnCount();
         int[] sources = new int[fields.length];
         for (int i = 0; i < fields.length; i++) {

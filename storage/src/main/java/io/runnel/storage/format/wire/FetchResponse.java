@@ -67,15 +67,7 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
         }
         WireWriter w = WireWriter.message(MessageType.FETCH_RESPONSE, size);
         w.putByte(done ? 1 : 0);
-        w.putInt(schema.schemaId());
-        w.putShort(schema.columnCount());
-        for (Column c : schema.columns()) {
-            w.putString(c.name());
-            w.putByte(c.type().ordinal());
-            w.putInt(c.precision());
-            w.putInt(c.scale());
-            w.putByte(c.nullable() ? 1 : 0);
-        }
+        w.putSchema(schema);
         w.putShort(sources.length);
         for (int s : sources) {
             w.putShort(s);
@@ -108,36 +100,8 @@ public record FetchResponse(boolean done, Schema schema, int[] sources, String s
         if (doneByte > 1) {
             throw new DataPathFormatException("fetch response: done is " + doneByte + ", expected 0 or 1");
         }
-        int schemaId = r.getInt("schemaId", 0, Integer.MAX_VALUE);
-        int columnCount = r.getShort("columnCount");
-        List<Column> columns = new ArrayList<>(columnCount);
-        ColumnType[] types = ColumnType.values();
-        for (int i = 0; i < columnCount; i++) {
-            String name = r.getString("column name");
-            int type = r.getByte("column type");
-            if (type >= types.length) {
-                throw new DataPathFormatException("fetch response: column " + name + " has type code " + type
-                        + ", expected 0.." + (types.length - 1));
-            }
-            int precision = r.getInt("column precision");
-            int scale = r.getInt("column scale");
-            int nullable = r.getByte("column nullable");
-            if (nullable > 1) {
-                throw new DataPathFormatException("fetch response: column " + name + " nullable is " + nullable
-                        + ", expected 0 or 1");
-            }
-            try {
-                columns.add(new Column(name, types[type], precision, scale, nullable == 1));
-            } catch (IllegalArgumentException e) {
-                throw new DataPathFormatException("fetch response: " + e.getMessage());
-            }
-        }
-        Schema schema;
-        try {
-            schema = new Schema(schemaId, columns);
-        } catch (IllegalArgumentException e) {
-            throw new DataPathFormatException("fetch response: " + e.getMessage());
-        }
+        Schema schema = r.getSchema();
+        int columnCount = schema.columnCount();
         int[] sources = new int[r.getShort("resultCount")];
         for (int i = 0; i < sources.length; i++) {
             int s = (short) r.getShort("source");

@@ -49,15 +49,7 @@ public record InsertPlanResponse(String topic, UUID topicId, int partitions, Com
         for (int k : keyColumns) {
             w.putShort(k);
         }
-        w.putInt(schema.schemaId());
-        w.putShort(schema.columnCount());
-        for (Column c : schema.columns()) {
-            w.putString(c.name());
-            w.putByte(c.type().ordinal());
-            w.putInt(c.precision());
-            w.putInt(c.scale());
-            w.putByte(c.nullable() ? 1 : 0);
-        }
+        w.putSchema(schema);
         w.putShort(parameterColumns.length);
         for (int p : parameterColumns) {
             w.putShort(p);
@@ -87,32 +79,8 @@ public record InsertPlanResponse(String topic, UUID topicId, int partitions, Com
         for (int i = 0; i < keys.length; i++) {
             keys[i] = r.getShort("key column");
         }
-        int schemaId = r.getInt("schemaId", 0, Integer.MAX_VALUE);
-        int columnCount = r.getShort("columnCount");
-        List<Column> columns = new ArrayList<>(columnCount);
-        ColumnType[] types = ColumnType.values();
-        for (int i = 0; i < columnCount; i++) {
-            String name = r.getString("column name");
-            int type = r.getByte("column type");
-            if (type >= types.length) {
-                throw new DataPathFormatException("insert-plan response: column " + name + " has type code " + type
-                        + ", expected 0.." + (types.length - 1));
-            }
-            int precision = r.getInt("column precision");
-            int scale = r.getInt("column scale");
-            boolean nullable = r.getByte("column nullable") != 0;
-            try {
-                columns.add(new Column(name, types[type], precision, scale, nullable));
-            } catch (IllegalArgumentException e) {
-                throw new DataPathFormatException("insert-plan response: " + e.getMessage());
-            }
-        }
-        Schema schema;
-        try {
-            schema = new Schema(schemaId, columns);
-        } catch (IllegalArgumentException e) {
-            throw new DataPathFormatException("insert-plan response: " + e.getMessage());
-        }
+        Schema schema = r.getSchema();
+        int columnCount = schema.columnCount();
         int[] parameters = new int[r.getShort("parameterCount")];
         for (int i = 0; i < parameters.length; i++) {
             parameters[i] = r.getShort("parameter column");

@@ -103,6 +103,42 @@ final class WireReader {
         return slice;
     }
 
+    /**
+     * A schema: {@code schemaId int32 | columnCount int16 | column ...}, each column
+     * {@code name string | type int8 (ColumnType ordinal) | precision int32 | scale int32 | nullable int8}.
+     */
+    io.runnel.storage.format.Schema getSchema() {
+        int schemaId = getInt("schemaId", 0, Integer.MAX_VALUE);
+        int columnCount = getShort("columnCount");
+        java.util.List<io.runnel.storage.format.Column> columns = new java.util.ArrayList<>(columnCount);
+        io.runnel.storage.format.ColumnType[] types = io.runnel.storage.format.ColumnType.values();
+        for (int i = 0; i < columnCount; i++) {
+            String name = getString("column name");
+            int type = getByte("column type");
+            if (type >= types.length) {
+                throw new DataPathFormatException(what + ": column " + name + " has type code " + type
+                        + ", expected 0.." + (types.length - 1));
+            }
+            int precision = getInt("column precision");
+            int scale = getInt("column scale");
+            int nullable = getByte("column nullable");
+            if (nullable > 1) {
+                throw new DataPathFormatException(what + ": column " + name + " nullable is " + nullable
+                        + ", expected 0 or 1");
+            }
+            try {
+                columns.add(new io.runnel.storage.format.Column(name, types[type], precision, scale, nullable == 1));
+            } catch (IllegalArgumentException e) {
+                throw new DataPathFormatException(what + ": " + e.getMessage());
+            }
+        }
+        try {
+            return new io.runnel.storage.format.Schema(schemaId, columns);
+        } catch (IllegalArgumentException e) {
+            throw new DataPathFormatException(what + ": " + e.getMessage());
+        }
+    }
+
     /** Fails unless every byte was read: trailing bytes mean the two sides disagree on the layout. */
     void expectEnd() {
         if (buffer.hasRemaining()) {

@@ -82,4 +82,17 @@ final class WireWriter {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, position + more));
         }
     }
+
+    /** A schema in the layout {@link WireReader#getSchema()} reads. */
+    void putSchema(io.runnel.storage.format.Schema schema) {
+        putInt(schema.schemaId());
+        putShort(schema.columnCount());
+        for (io.runnel.storage.format.Column c : schema.columns()) {
+            putString(c.name());
+            putByte(c.type().ordinal());
+            putInt(c.precision());
+            putInt(c.scale());
+            putByte(c.nullable() ? 1 : 0);
+        }
+    }
 }
