@@ -73,6 +73,15 @@ final class StoredBatchRows implements FrameRows.FrameFetcher {
             throw e;
         }
         ByteBuffer body = ByteBuffer.wrap(answer);
+        boolean dataPathMessage = body.remaining() >= DataPathProtocol.MAGIC_LENGTH
+                && body.getInt(DataPathProtocol.MAGIC_OFFSET) == DataPathProtocol.MAGIC;
+        if (!dataPathMessage && offset == 0) {
+            // something other than a Runnel data-path message answered (an Avatica-only endpoint behind the path):
+            // the server does not speak the data path, so its rows come as Avatica frames
+            LOG.log(Level.FINE, "the fetch path answered without the data-path magic; using Avatica's fetches");
+            useAvatica = true;
+            return avatica.fetch(offset, maxRows);
+        }
         try {
             if (ErrorResponse.isError(body)) {
                 ErrorResponse error = ErrorResponse.decode(body);
@@ -84,7 +93,8 @@ final class StoredBatchRows implements FrameRows.FrameFetcher {
             }
             return frame(offset, FetchResponse.decode(body));
         } catch (DataPathFormatException e) {
-            // a server that answered on the fetch path speaks it: a malformed answer is an error, not a fallback
+            // a data-path message (or a non-data-path answer after rows came through the path) that does not
+            // decode: an error, not a silent fallback
             throw new UncheckedSqlException(SqlStates.toException("Malformed data-path fetch response for statement "
                     + statementId + ": " + e.getMessage(), SqlStates.PROTOCOL_VIOLATION, 0, e));
         }

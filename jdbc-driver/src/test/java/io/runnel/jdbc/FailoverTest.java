@@ -106,7 +106,7 @@ class FailoverTest {
             Map<String, String> info = live.meta().openedConnections.get(0);
             assertThat(info).containsOnly(Map.entry("user", "alice"), Map.entry("password", "s3cret"),
                     Map.entry("group", "g1"), Map.entry("acks", "1"), Map.entry("fetch_wait_ms", "500"),
-                    Map.entry("timezone", "UTC"));
+                    Map.entry("timezone", "UTC"), Map.entry("data_path", "true"));
         }
     }
 
@@ -116,7 +116,8 @@ class FailoverTest {
              Connection c = DriverManager.getConnection(live.url())) {
             assertThat(c.getAutoCommit()).isTrue();
             assertThat(live.meta().openedConnections.get(0)).containsOnly(Map.entry("acks", "all"),
-                    Map.entry("fetch_wait_ms", "1000"), Map.entry("timezone", java.time.ZoneId.systemDefault().getId()));
+                    Map.entry("fetch_wait_ms", "1000"), Map.entry("timezone", java.time.ZoneId.systemDefault().getId()),
+                    Map.entry("data_path", "true"));
         }
     }
 }
