@@ -116,7 +116,9 @@ public final class QueryRegistry implements AutoCloseable {
                 });
         queries.put(id, query);
         try {
-            query.startStored(scan.apply(query));
+            io.runnel.sql.rel.StoredBatchScan stored = scan.apply(query);
+            query.startStored(stored);
+            stored.open(); // at the execute: EMIT CHANGES from "latest" means the end of the logs now
         } catch (RuntimeException | Error e) {
             query.cancel("it failed to start");
             throw e;

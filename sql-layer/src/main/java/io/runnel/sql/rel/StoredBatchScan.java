@@ -22,7 +22,8 @@ import java.util.Set;
  * conditions, the {@code _offset} upper bound and the row limit — and hands the batch on as it is.
  * Rows are never materialized on the server.
  *
- * <p>{@link #next} reads at most about {@code maxBytes} of batches (at least one batch), so the
+ * <p>The reader opens when the query starts ({@link #open}).
+ * {@link #next} reads at most about {@code maxBytes} of batches (at least one batch), so the
  * client's fetch is the flow control: nothing is read ahead of a fetch. An unbounded scan waits
  * for its first row up to the given time, in reader polls of at most
  * {@link QueryControl#pollWaitMs()}; a cancel ends the wait (the reader is registered with the
@@ -204,12 +205,21 @@ public final class StoredBatchScan implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Opens the engine reader now: an unbounded scan from the latest offsets starts where the logs
+     * end when the query starts (its execute), not at its first fetch, so a row inserted in between
+     * is not skipped.
+     */
+    public void open() {
+        if (reader == null && !finished) {
+            reader = engine.openReader(request);
+            query.readerOpened(reader);
+        }
+    }
+
     private ReadChunk poll(long waitMs) {
         try {
-            if (reader == null) {
-                reader = engine.openReader(request);
-                query.readerOpened(reader);
-            }
+            open();
             return reader.poll(Math.max(0, waitMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -161,7 +161,7 @@ public final class TopicScan {
 
     /**
      * This scan for one execution as stored batches (the data path's read side), with at most
-     * {@code maxRows} rows ({@code < 0}: no limit). Opens no reader before its first fetch.
+     * {@code maxRows} rows ({@code < 0}: no limit). The query opens its reader when it starts ({@link StoredBatchScan#open}).
      */
     public StoredBatchScan storedBatches(QueryControl query, long maxRows, java.time.ZoneId sessionZone) {
         TopicInfo topic = currentTopic();
