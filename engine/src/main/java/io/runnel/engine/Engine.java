@@ -134,8 +134,29 @@ public interface Engine extends AutoCloseable {
      * check appends nothing. After validation, the batches are appended partition by partition; the
      * call returns when {@code acks} is satisfied for all of them, or fails with 57014 when
      * {@code timeoutMs} passes first.
+     *
+     * <p>Idempotent batches (a producer id and sequence in the header, docs/format/segment.md) are
+     * stored at most once per partition: a leader answers a resent batch with the original's offsets,
+     * and a produce whose outcome was unknown is resent by the router within {@code timeoutMs}. A batch
+     * whose sequences neither continue the producer's nor repeat a remembered batch fails with 40R04.
      */
     ProduceResult produce(String topic, List<PartitionBatch> batches, Acks acks, long timeoutMs);
+
+    /**
+     * Batches of idempotent producers (a producer id in the header) that this broker, as leader,
+     * recognized as already stored and did not store again, since it started.
+     */
+    default long duplicateBatches() {
+        return 0;
+    }
+
+    /**
+     * Groups of idempotent batches this broker sent again to a partition's (new) leader after a produce
+     * whose outcome was unknown (the leader lost its leadership or became unreachable mid-request), since it started.
+     */
+    default long idempotentRetries() {
+        return 0;
+    }
 
     // ---- read -------------------------------------------------------------------------------
 

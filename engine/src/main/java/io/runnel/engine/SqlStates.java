@@ -44,6 +44,12 @@ public final class SqlStates {
      * group's partition of {@code __consumer_offsets}.
      */
     public static final String NOT_COORDINATOR = "40R03";
+    /**
+     * An idempotent producer's batch repeats sequences already stored without being a remembered batch,
+     * or carries an older producer epoch (Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER): nothing was appended;
+     * the client starts a new producer id and sends the rows again.
+     */
+    public static final String OUT_OF_ORDER_SEQUENCE = "40R04";
     public static final String QUERY_CANCELED = "57014";
     public static final String OBJECT_IN_USE = "55006";
     public static final String INSUFFICIENT_RESOURCES = "53000";

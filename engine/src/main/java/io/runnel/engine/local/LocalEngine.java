@@ -51,6 +51,7 @@ import io.runnel.storage.format.Schema;
 import io.runnel.storage.log.LogAppendInfo;
 import io.runnel.storage.log.LogConfig;
 import io.runnel.storage.log.LogReadResult;
+import io.runnel.storage.log.PartitionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -66,6 +67,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -85,6 +87,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -182,6 +185,10 @@ public final class LocalEngine implements Engine {
     private final ValidatorPool validators = new ValidatorPool(Runtime.getRuntime().availableProcessors() * 2);
     private final ScheduledThreadPoolExecutor scheduler;
     private final ThreadPoolExecutor acksZeroAppender;
+    /** {@link #duplicateBatches()}. */
+    private final LongAdder duplicateBatches = new LongAdder();
+    /** {@link #idempotentRetries()}. */
+    private final LongAdder idempotentRetries = new LongAdder();
     /** Disk reads for other brokers' readers that waited (off the thread that advanced the high watermark). */
     private final ExecutorService remoteReadExecutor;
     /** Set by close(); read by every public method. */
@@ -1212,6 +1219,16 @@ public final class LocalEngine implements Engine {
     // ------------------------------------------------------------------ produce
 
     @Override
+    public long duplicateBatches() {
+        return duplicateBatches.sum();
+    }
+
+    @Override
+    public long idempotentRetries() {
+        return idempotentRetries.sum();
+    }
+
+    @Override
     public ProduceResult produce(String topicName, List<PartitionBatch> batches, Acks acks, long timeoutMs) {
         ensureOpen();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
@@ -1394,11 +1411,27 @@ public final class LocalEngine implements Engine {
                     }
                     pending.removeAll(indexes);
                 } catch (NotLeaderException nl) {
-                    if (nl.outcomeUnknown()) {
-                        failure = failure == null ? nl : failure;
-                    } else {
+                    if (!nl.outcomeUnknown() || idempotent(batches, indexes)) {
+                        // Nothing appended, or appended by a leader that lost its leadership: an idempotent
+                        // batch is sent again and the new leader stores it at most once (it has the producer's
+                        // sequences from the old leader's log as far as that log survived).
+                        if (nl.outcomeUnknown()) {
+                            idempotentRetries.increment();
+                        }
                         retry = true;
                         lastRetriable = nl;
+                    } else {
+                        failure = failure == null ? nl : failure;
+                    }
+                } catch (EngineException ee) {
+                    if (SqlStates.CONNECTION_FAILURE.equals(ee.sqlState()) && e.getKey() != brokerId
+                            && idempotent(batches, indexes)) {
+                        // The leader became unreachable with the request in flight: resend to whoever leads next.
+                        idempotentRetries.increment();
+                        retry = true;
+                        lastRetriable = ee;
+                    } else {
+                        failure = failure == null ? ee : failure;
                     }
                 } catch (TimeoutException te) {
                     failure = failure == null ? new EngineException(SqlStates.QUERY_CANCELED, "produce to topic " + name
@@ -1421,6 +1454,23 @@ public final class LocalEngine implements Engine {
             }
         }
         return new ProduceResult(Arrays.asList(results));
+    }
+
+    /**
+     * Whether the batches at {@code indexes} may be sent again after an unknown outcome: each carries an
+     * idempotent producer id, and no partition gets more of them than a leader remembers per producer
+     * ({@link PartitionLog#IDEMPOTENT_BATCHES}); otherwise a resent batch might not be recognized.
+     */
+    private static boolean idempotent(List<PartitionBatch> batches, List<Integer> indexes) {
+        Map<Integer, Integer> perPartition = new HashMap<>();
+        for (int i : indexes) {
+            PartitionBatch b = batches.get(i);
+            if (RecordBatch.wrap(b.batch().duplicate()).producerId() == BatchFormat.NO_PRODUCER_ID
+                    || perPartition.merge(b.partition(), 1, Integer::sum) > PartitionLog.IDEMPOTENT_BATCHES) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String written(Set<Integer> partitions) {
@@ -1507,7 +1557,11 @@ public final class LocalEngine implements Engine {
                     int index = Arrays.binarySearch(order, batches.get(i).partition());
                     Partition p = locked[index];
                     LogAppendInfo appended = p.appendLocked(batches.get(i).batch());
-                    targets[index] = appended.nextOffset();
+                    // A duplicate's offsets are the original's, possibly below this produce's new rows.
+                    targets[index] = Math.max(targets[index], appended.nextOffset());
+                    if (appended.duplicate()) {
+                        duplicateBatches.increment();
+                    }
                     out.add(new ProduceResult.Appended(p.partition(), appended.firstOffset(), appended.lastOffset(),
                             appended.maxTimestamp()));
                 }

@@ -8,6 +8,7 @@ import io.runnel.storage.format.InvalidValueException;
 import io.runnel.storage.format.UnknownSchemaException;
 import io.runnel.storage.log.LogClosedException;
 import io.runnel.storage.log.LogStorageException;
+import io.runnel.storage.log.OutOfOrderSequenceException;
 import io.runnel.storage.log.RecordBatchTooLargeException;
 import io.runnel.storage.log.StorageFullException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,9 @@ final class StorageErrors {
         }
         if (e instanceof CorruptBatchException) {
             return new EngineException(SqlStates.DATA_CORRUPTED, where + " is corrupt: " + e.getMessage(), e);
+        }
+        if (e instanceof OutOfOrderSequenceException) {
+            return new EngineException(SqlStates.OUT_OF_ORDER_SEQUENCE, where + ": " + e.getMessage(), e);
         }
         if (e instanceof RecordBatchTooLargeException) {
             return new EngineException(SqlStates.PROGRAM_LIMIT_EXCEEDED, where + ": " + e.getMessage(), e);

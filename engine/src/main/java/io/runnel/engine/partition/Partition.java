@@ -531,13 +531,14 @@ public final class Partition {
 
     /**
      * Appends one client-built batch as leader (offsets, epoch and append time stamped in place). Not
-     * visible to followers or readers until {@link #publishLocked()}.
+     * visible to followers or readers until {@link #publishLocked()}. An idempotent producer's batch that
+     * is already stored is not appended: the answer is the original's, marked {@link LogAppendInfo#duplicate()}.
      */
     public LogAppendInfo appendLocked(ByteBuffer batch) {
         assertLocked();
         int epoch = leaderEpoch;
         LogAppendInfo info = log.append(batch, epoch);
-        if (epochCache.latestEpoch() < epoch) {
+        if (!info.duplicate() && epochCache.latestEpoch() < epoch) {
             try {
                 epochCache.assign(epoch, info.firstOffset());
             } catch (IOException e) {

@@ -37,6 +37,12 @@ public final class MetricsWriter {
                 m.dataPathRows.sum());
         counter(out, "runnel_data_path_requests_total", "Produce requests of the driver's data path.",
                 m.dataPathRequests.sum());
+        counter(out, "runnel_duplicate_batches_total",
+                "Idempotent producers' batches this broker, as leader, found already stored and did not store again.",
+                engine.duplicateBatches());
+        counter(out, "runnel_idempotent_retries_total",
+                "Idempotent produces this broker resent to a partition's new leader after an unknown outcome.",
+                engine.idempotentRetries());
         counter(out, "runnel_statements_total", "Statements executed.", m.statements.sum());
         header(out, "runnel_statement_errors_total", "Statements that failed, by SQLSTATE class.", "counter");
         sample(out, "runnel_statement_errors_total", "class=\"syntax_or_access\"", m.syntaxErrors.sum());

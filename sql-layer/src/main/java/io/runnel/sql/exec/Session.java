@@ -6,8 +6,10 @@ import io.runnel.sql.adapter.RunnelCatalog;
 import io.runnel.sql.prepare.PrepareContext;
 import io.runnel.sql.prepare.RunnelPrepare;
 import io.runnel.sql.type.ValueCoercer;
+import io.runnel.storage.format.ProducerSequences;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 
 /**
@@ -38,6 +40,10 @@ public final class Session {
     private volatile boolean startEarliest;
     /** JDBC auto-commit; read by fetches of group queries, written by connection sync. */
     private volatile boolean autoCommit = true;
+    /** The connection's idempotent producer for server-built INSERT batches; guarded by {@link #producerLock}. */
+    private final ProducerSequences producer = new ProducerSequences();
+    /** Serializes the connection's INSERTs, so its sequences reach each leader in the order they were taken. */
+    private final ReentrantLock producerLock = new ReentrantLock();
     /** The schema unqualified names resolve in first; read by every statement, written by connection sync. */
     private volatile String schema = io.runnel.sql.adapter.TopicSchema.NAME;
 
@@ -84,6 +90,15 @@ public final class Session {
 
     public Acks acks() {
         return acks;
+    }
+
+    /** The connection's idempotent producer; use it only while holding {@link #producerLock()}. */
+    public ProducerSequences producer() {
+        return producer;
+    }
+
+    public ReentrantLock producerLock() {
+        return producerLock;
     }
 
     /** How long a fetch of an unbounded query waits for rows, capped by the server. */

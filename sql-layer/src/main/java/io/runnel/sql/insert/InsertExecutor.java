@@ -15,6 +15,7 @@ import io.runnel.storage.format.Schema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -33,6 +34,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * <p>Bounded memory: a statement may write at most {@code max_insert_rows} rows and
  * {@code max_insert_bytes} bytes; batches are cut at a quarter of the topic's {@code max_batch_bytes}.
  *
+ * <p>Idempotent: the batches carry the connection's producer id and sequences ({@link Session#producer()}),
+ * so the engine may resend them after a leader failover without storing a row twice. A connection's
+ * INSERTs run one at a time (they take its producer's sequences in order); a failed one draws a new
+ * producer id.
+ *
  * <p>Stateless and thread-safe; each call has its own writer.
  */
 public final class InsertExecutor {
@@ -45,6 +51,21 @@ public final class InsertExecutor {
      * @return per parameter set, the rows it wrote
      */
     public static long[] execute(Session session, InsertPlan plan, List<List<TypedValue>> parameterSets, QueryControl control) {
+        ReentrantLock lock = session.producerLock();
+        lock.lock();
+        try {
+            return executeLocked(session, plan, parameterSets, control);
+        } catch (RuntimeException | Error e) {
+            // Sequences were taken for batches that may never be resent: start a new producer id.
+            session.producer().reset();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long[] executeLocked(Session session, InsertPlan plan, List<List<TypedValue>> parameterSets,
+            QueryControl control) {
         TopicInfo topic = session.catalog().engine().topic(plan.topic().name())
                 .filter(t -> t.topicId().equals(plan.topic().topicId()))
                 .orElseThrow(() -> RunnelErrors.topicGone(plan.topic().name()));
@@ -95,7 +116,7 @@ public final class InsertExecutor {
                 counts[set] = totalRows - before;
                 if (writer.estimatedSizeBytes() >= cutBytes) {
                     builtBytes += writer.estimatedSizeBytes();
-                    flush(writer, metadata, batches);
+                    flush(writer, metadata, session, topic, batches);
                 }
                 if (builtBytes + writer.estimatedSizeBytes() > maxBytes) {
                     throw RunnelErrors.of(RunnelErrors.PROGRAM_LIMIT_EXCEEDED, "INSERT into topic '" + topic.name()
@@ -103,7 +124,7 @@ public final class InsertExecutor {
                 }
             }
             if (writer.rowCount() > 0) {
-                flush(writer, metadata, batches);
+                flush(writer, metadata, session, topic, batches);
             }
         }
         if (batches.isEmpty()) {
@@ -208,8 +229,9 @@ public final class InsertExecutor {
         }
     }
 
-    private static void flush(PartitionedBatchWriter writer, BatchMetadata metadata, List<io.runnel.engine.PartitionBatch> out) {
-        for (PartitionedBatchWriter.PartitionBatch b : writer.build(metadata)) {
+    private static void flush(PartitionedBatchWriter writer, BatchMetadata metadata, Session session, TopicInfo topic,
+            List<io.runnel.engine.PartitionBatch> out) {
+        for (PartitionedBatchWriter.PartitionBatch b : writer.build(metadata, session.producer(), topic.topicId())) {
             out.add(new io.runnel.engine.PartitionBatch(b.partition(), b.batch()));
         }
         writer.reset();

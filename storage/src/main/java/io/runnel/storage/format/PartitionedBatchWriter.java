@@ -268,6 +268,15 @@ public final class PartitionedBatchWriter implements AutoCloseable {
      * @throws IllegalStateException when a row is open
      */
     public List<PartitionBatch> build(BatchMetadata metadata) {
+        return build(metadata, null, null);
+    }
+
+    /**
+     * Like {@link #build(BatchMetadata)}, with each partition's batch stamped with {@code producer}'s id
+     * and the next sequences of {@code topic}'s partition (an idempotent producer); no producer when
+     * {@code producer} is null.
+     */
+    public List<PartitionBatch> build(BatchMetadata metadata, ProducerSequences producer, Object topic) {
         ensureOpen();
         for (byte k : kind) {
             if (k != UNSET) {
@@ -278,7 +287,8 @@ public final class PartitionedBatchWriter implements AutoCloseable {
         for (int p = 0; p < builders.length; p++) {
             BatchBuilder b = builders[p];
             if (b != null && b.rowCount() > 0) {
-                out.add(new PartitionBatch(p, b.build(metadata)));
+                BatchMetadata m = producer == null ? metadata : producer.take(metadata, topic, p, b.rowCount());
+                out.add(new PartitionBatch(p, b.build(m)));
             }
         }
         return out;

@@ -11,13 +11,25 @@ package io.runnel.storage.log;
  * @param maxIndexBytes      size of each index file of the active segment (a full index rolls the segment)
  * @param maxBatchBytes      largest batch accepted by append
  * @param flushPolicy        when appended batches are forced to disk; see {@link FlushPolicy}
+ * @param producerIdExpirationMs how long an idempotent producer's sequences are remembered after its newest batch
  */
 public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int indexIntervalBytes,
-        int maxIndexBytes, int maxBatchBytes, FlushPolicy flushPolicy) {
+        int maxIndexBytes, int maxBatchBytes, FlushPolicy flushPolicy, long producerIdExpirationMs) {
+
+    /** How long an idempotent producer's state outlives its newest batch by default: 15 minutes. */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 15 * 60 * 1000L;
+
 
     /** 1 GiB segments, 7-day roll and retention, no size limit, 4 KiB index interval, 10 MiB indexes, 8 MiB batches, OS flush. */
     public static final LogConfig DEFAULT = new LogConfig(1L << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1,
-            4096, 10 << 20, 8 << 20, FlushPolicy.OS);
+            4096, 10 << 20, 8 << 20, FlushPolicy.OS, DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+
+    /** A config with the default producer id expiration. */
+    public LogConfig(long segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int indexIntervalBytes,
+            int maxIndexBytes, int maxBatchBytes, FlushPolicy flushPolicy) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy,
+                DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+    }
 
     public LogConfig {
         if (segmentBytes < 1024 || segmentBytes > Integer.MAX_VALUE) {
@@ -45,6 +57,9 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
         if (flushPolicy == null) {
             throw new IllegalArgumentException("flushPolicy is null");
         }
+        if (producerIdExpirationMs <= 0) {
+            throw new IllegalArgumentException("producerIdExpirationMs must be positive, got " + producerIdExpirationMs);
+        }
     }
 
     /**
@@ -57,34 +72,47 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
     }
 
     public LogConfig withSegmentBytes(long v) {
-        return new LogConfig(v, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy);
+        return new LogConfig(v, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withSegmentMs(long v) {
-        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy);
+        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withRetentionMs(long v) {
-        return new LogConfig(segmentBytes, segmentMs, v, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy);
+        return new LogConfig(segmentBytes, segmentMs, v, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withRetentionBytes(long v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, v, indexIntervalBytes, maxIndexBytes, maxBatchBytes, flushPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, v, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withIndexIntervalBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, v, maxIndexBytes, maxBatchBytes, flushPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, v, maxIndexBytes, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withMaxIndexBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, v, maxBatchBytes, flushPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, v, maxBatchBytes,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withMaxBatchBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, v, flushPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, v,
+                flushPolicy, producerIdExpirationMs);
     }
 
     public LogConfig withFlushPolicy(FlushPolicy v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes, v);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                v, producerIdExpirationMs);
+    }
+
+    public LogConfig withProducerIdExpirationMs(long v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, maxIndexBytes, maxBatchBytes,
+                flushPolicy, v);
     }
 }

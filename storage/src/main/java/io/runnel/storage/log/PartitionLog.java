@@ -73,6 +73,12 @@ public final class PartitionLog implements AutoCloseable {
     /** Reserved for replication's leader-epoch cache (KIP-101/279); not written yet. */
     public static final String LEADER_EPOCH_CHECKPOINT_FILE = "leader-epoch-checkpoint";
 
+    /**
+     * Batches per partition an idempotent producer may resend in one produce and still have each
+     * recognized: a leader remembers its newest this many per producer.
+     */
+    public static final int IDEMPOTENT_BATCHES = ProducerStateTable.CACHED_BATCHES;
+
     /** Retries of a read that raced with a deletion; each sees the bounds the deletion published. */
     private static final int READ_RETRIES = 100;
     /** Largest single read into the heap (a larger batch is still read whole). */
@@ -96,6 +102,8 @@ public final class PartitionLog implements AutoCloseable {
     private final AtomicReference<Thread> appender = new AtomicReference<>();
     /** Guarded by {@link #lock}. */
     private final BatchValidator validator = new BatchValidator();
+    /** Idempotent producers' sequences, derived from the log. Guarded by {@link #lock}. */
+    private final ProducerStateTable producers;
 
     /** Written under the lock; read by readers. */
     private volatile Segment active;
@@ -118,6 +126,7 @@ public final class PartitionLog implements AutoCloseable {
         this.clock = clock;
         this.files = files;
         this.recoveryPointFile = new CheckpointFile(dir.resolve(RECOVERY_POINT_FILE));
+        this.producers = new ProducerStateTable(name);
     }
 
     /**
@@ -143,9 +152,12 @@ public final class PartitionLog implements AutoCloseable {
                 log.maxTimestampSoFar = Math.max(log.maxTimestampSoFar, s.maxTimestamp());
             }
             log.lastFlushMs = clock.millis();
-            LOG.info("Opened {}: offsets [{}, {}), {} segments, {} shutdown{}", dir, log.logStartOffset, log.logEndOffset,
-                    loaded.segments().size(), loaded.created() ? "new log, no" : loaded.cleanShutdown() ? "clean" : "unclean",
-                    loaded.repairs().isEmpty() ? "" : ", repairs: " + loaded.repairs());
+            List<String> repairs = new ArrayList<>(loaded.repairs());
+            log.rebuildProducerState(repairs);
+            LOG.info("Opened {}: offsets [{}, {}), {} segments, {} shutdown, {} idempotent producers{}", dir, log.logStartOffset,
+                    log.logEndOffset, loaded.segments().size(),
+                    loaded.created() ? "new log, no" : loaded.cleanShutdown() ? "clean" : "unclean", log.producers.producerCount(),
+                    repairs.isEmpty() ? "" : ", repairs: " + repairs);
             return log;
         } catch (IOException e) {
             throw log.storageError("opening", dir, e);
@@ -225,6 +237,15 @@ public final class PartitionLog implements AutoCloseable {
             ensureWritable();
             Schema schema = schemas.schema(rb.schemaId());
             validator.validate(rb, schema);
+            ProducerStateTable.CachedBatch original = producers.check(rb.producerId(), rb.producerEpoch(), rb.baseSequence(),
+                    rb.recordCount());
+            if (original != null) {
+                LOG.debug("{}: producer {} resent sequences {}..{}, stored at offsets {}..{}; not stored again", name,
+                        rb.producerId(), original.firstSequence(), original.lastSequence(), original.firstOffset(),
+                        original.lastOffset());
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.firstTimestamp(),
+                        original.maxTimestamp(), original.recordCount(), rb.sizeInBytes(), logStartOffset, true);
+            }
             long now = clock.millis();
             if (!rb.isEventTime()) {
                 long timestamp = Math.max(now, maxTimestampSoFar);
@@ -299,6 +320,8 @@ public final class PartitionLog implements AutoCloseable {
         }
         maxTimestampSoFar = Math.max(maxTimestampSoFar, rb.maxTimestamp());
         logEndOffset = rb.nextOffset();
+        producers.update(rb.producerId(), rb.producerEpoch(), rb.baseSequence(), rb.baseOffset(), rb.lastOffset(),
+                rb.firstTimestamp(), rb.maxTimestamp(), now);
         if (config.flushPolicy().isEveryBatch()) {
             try {
                 segment.flush();
@@ -347,6 +370,8 @@ public final class PartitionLog implements AutoCloseable {
         active = next;
         recoveryPoint = Math.max(recoveryPoint, base);
         writeRecoveryPoint();
+        producers.expire(clock.millis(), config.producerIdExpirationMs());
+        writeProducerSnapshot(base);
         LOG.debug("Rolled {} at offset {}", name, base);
     }
 
@@ -392,6 +417,7 @@ public final class PartitionLog implements AutoCloseable {
                 maxTimestampSoFar = Math.max(maxTimestampSoFar, s.maxTimestamp());
             }
             writeRecoveryPoint();
+            rebuildProducerState(new ArrayList<>());
             LOG.info("Truncated {} to offset {} (asked {})", name, logEndOffset, offset);
         } finally {
             lock.unlock();
@@ -440,6 +466,8 @@ public final class PartitionLog implements AutoCloseable {
             recoveryPointFile.write(offset);
             Files.delete(marker.file());
             CheckpointFile.fsyncDirectory(dir);
+            producers.clear();
+            ProducerStateTable.deleteSnapshotsOutside(dir, offset, -1);
         } catch (IOException e) {
             throw storageError("truncating fully to offset " + offset + " in", dir, e);
         }
@@ -490,6 +518,14 @@ public final class PartitionLog implements AutoCloseable {
                     && now - lastFlushMs >= config.flushPolicy().intervalMs()) {
                 flushLocked(now);
             }
+            if (deleted > 0) {
+                try {
+                    ProducerStateTable.deleteSnapshotsOutside(dir, logStartOffset, Long.MAX_VALUE);
+                } catch (IOException e) {
+                    LOG.warn("{}: cannot delete producer snapshots below the log start {}: {}", name, logStartOffset, e.toString());
+                }
+            }
+            producers.expire(now, config.producerIdExpirationMs());
         } finally {
             lock.unlock();
         }
@@ -834,6 +870,7 @@ public final class PartitionLog implements AutoCloseable {
             try {
                 recoveryPoint = logEndOffset;
                 recoveryPointFile.write(recoveryPoint);
+                producers.writeSnapshot(dir, logEndOffset);
                 Files.createFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
                 CheckpointFile.fsyncDirectory(dir);
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -864,6 +901,65 @@ public final class PartitionLog implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ idempotent producers
+
+    /** Producers whose sequences this log remembers (design note 0007, "Idempotent produce"). */
+    public int producerCount() {
+        lock.lock();
+        try {
+            return producers.producerCount();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rebuilds the producer table: the newest snapshot at or below the log end (later ones are deleted:
+     * their batches were truncated), then the headers of every batch after it. Without a usable snapshot
+     * the replay starts at the second-newest segment (or the log start): producers seen only before it
+     * are unknown, so a retry of theirs is stored again. Guarded by the lock (or before the log is shared).
+     */
+    private void rebuildProducerState(List<String> repairs) {
+        long now = clock.millis();
+        try {
+            ProducerStateTable.deleteSnapshotsOutside(dir, Long.MIN_VALUE, logEndOffset);
+            long from = producers.loadNewestSnapshot(dir, logEndOffset, repairs);
+            if (from < 0) {
+                List<Segment> all = segments.all();
+                from = all.size() >= 2 ? all.get(all.size() - 2).baseOffset : logStartOffset;
+            }
+            from = Math.max(from, logStartOffset);
+            for (Segment s : segments.all()) {
+                if (s.nextOffset() <= from) {
+                    continue;
+                }
+                int end = s.sizeInBytes();
+                int position = s.baseOffset >= from ? 0 : s.findBatchPosition(from);
+                while (position >= 0 && position < end) {
+                    ByteBuffer header = s.readHeader(position, end);
+                    if (header == null) {
+                        break;
+                    }
+                    producers.update(header, now);
+                    position += LOG_OVERHEAD + header.getInt(LENGTH_OFFSET);
+                }
+            }
+            producers.expire(now, config.producerIdExpirationMs());
+        } catch (IOException e) {
+            throw storageError("rebuilding the producer state of", dir, e);
+        }
+    }
+
+    /** Writes the producer table as the snapshot at {@code offset}; a failure only costs a longer replay at the next open. */
+    private void writeProducerSnapshot(long offset) {
+        try {
+            producers.writeSnapshot(dir, offset);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot write the producer snapshot at offset {} (the next open replays more): {}", name, offset,
+                    e.toString());
         }
     }
 

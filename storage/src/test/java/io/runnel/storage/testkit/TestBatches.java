@@ -37,6 +37,11 @@ public final class TestBatches implements AutoCloseable {
 
     /** A batch of {@code rows} rows for {@code tag}. */
     public ByteBuffer batch(long tag, int rows) {
+        return batch(tag, rows, BatchMetadata.NONE);
+    }
+
+    /** A batch of {@code rows} rows for {@code tag} with {@code metadata} (e.g. an idempotent producer's). */
+    public ByteBuffer batch(long tag, int rows, BatchMetadata metadata) {
         builder.reset();
         for (int r = 0; r < rows; r++) {
             builder.setLong(0, tag * 1_000_000 + r);
@@ -44,7 +49,7 @@ public final class TestBatches implements AutoCloseable {
             builder.setInt(2, r % 7);
             builder.endRow();
         }
-        return builder.build(BatchMetadata.NONE);
+        return builder.build(metadata);
     }
 
     /** The tag of {@code batch}, after checking every row holds what {@link #batch} wrote for it. */
