@@ -52,6 +52,10 @@ public enum ConnectionProperty {
     SOCKET_TIMEOUT_MS("socket_timeout_ms", Kind.NON_NEGATIVE_INT, "300000", false,
             "How long to wait for the server's answer to one request (0 = forever); must exceed "
                     + "fetch_wait_ms by at least 1000. Connection.setNetworkTimeout overrides it."),
+    RETRY_TIMEOUT_MS("retry_timeout_ms", Kind.NON_NEGATIVE_INT, "60000", false,
+            "How long executeBatch of the data path keeps resending a request whose outcome is unknown (the answer was "
+                    + "lost, or a partition's leader failed over); the resent rows carry the same producer id and "
+                    + "sequences, so they are stored at most once. 0 = never resend. Past it: SQLSTATE 08007."),
     FETCH_SIZE("fetch_size", Kind.POSITIVE_INT, "1000", false,
             "Rows per fetch request; the default of Statement.setFetchSize."),
     DATA_PATH("data_path", Kind.BOOLEAN, "true", true,

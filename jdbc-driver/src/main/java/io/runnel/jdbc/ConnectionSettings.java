@@ -112,6 +112,11 @@ record ConnectionSettings(DriverUrl url, Map<ConnectionProperty, String> values)
         return Integer.parseInt(get(ConnectionProperty.SOCKET_TIMEOUT_MS).orElseThrow());
     }
 
+    /** How long the data path resends a produce whose outcome is unknown; 0 = never. */
+    public int retryTimeoutMs() {
+        return Integer.parseInt(get(ConnectionProperty.RETRY_TIMEOUT_MS).orElseThrow());
+    }
+
     public int fetchSize() {
         return Integer.parseInt(get(ConnectionProperty.FETCH_SIZE).orElseThrow());
     }

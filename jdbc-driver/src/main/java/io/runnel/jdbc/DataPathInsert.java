@@ -7,6 +7,7 @@ import io.runnel.storage.format.Column;
 import io.runnel.storage.format.DecodedBatch;
 import io.runnel.storage.format.InvalidValueException;
 import io.runnel.storage.format.PartitionedBatchWriter;
+import io.runnel.storage.format.ProducerSequences;
 import io.runnel.storage.format.RecordBatch;
 import io.runnel.storage.format.Schema;
 import io.runnel.storage.format.ValueAssignment;
@@ -23,7 +24,9 @@ import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.calcite.avatica.Meta;
@@ -71,6 +74,9 @@ final class DataPathInsert implements AutoCloseable {
     }
 
     private final Exchange exchange;
+    private final int retryTimeoutMs;
+    /** This statement's idempotent producer: every batch carries its id and the partition's next sequences. */
+    private final ProducerSequences producer = new ProducerSequences();
     private Mode mode = Mode.UNKNOWN;
     private InsertPlanResponse plan;
     private ValueAssignment rules;
@@ -81,8 +87,10 @@ final class DataPathInsert implements AutoCloseable {
     private int rows;
     private SQLException firstError;
 
-    DataPathInsert(Exchange exchange) {
+    /** @param retryTimeoutMs how long a request whose outcome is unknown is resent ({@code retry_timeout_ms}); 0 = never */
+    DataPathInsert(Exchange exchange, int retryTimeoutMs) {
         this.exchange = exchange;
+        this.retryTimeoutMs = retryTimeoutMs;
     }
 
     Mode mode() {
@@ -215,7 +223,7 @@ final class DataPathInsert implements AutoCloseable {
     }
 
     private void cut() {
-        for (PartitionedBatchWriter.PartitionBatch b : writer.build(metadata)) {
+        for (PartitionedBatchWriter.PartitionBatch b : writer.build(metadata, producer, plan.topicId())) {
             built.add(new ProduceRequest.Batch(b.partition(), b.batch()));
         }
         writer.reset();
@@ -242,28 +250,34 @@ final class DataPathInsert implements AutoCloseable {
                 int end = index;
                 long bytes = 0;
                 long chunkRows = 0;
+                Map<Integer, Integer> perPartition = new HashMap<>();
                 do {
                     ByteBuffer b = built.get(end).batch();
                     bytes += b.remaining();
                     chunkRows += b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN)
                             .getInt(b.position() + io.runnel.storage.format.BatchFormat.RECORD_COUNT_OFFSET);
+                    perPartition.merge(built.get(end).partition(), 1, Integer::sum);
                     end++;
-                } while (end < built.size() && bytes + built.get(end).batch().remaining() <= REQUEST_BYTES);
+                    // A resent request must hold no more batches per partition than a leader remembers per producer.
+                } while (end < built.size() && bytes + built.get(end).batch().remaining() <= REQUEST_BYTES
+                        && perPartition.getOrDefault(built.get(end).partition(), 0) < ProducerSequences.REMEMBERED_BATCHES);
                 List<ProduceRequest.Batch> chunk = built.subList(index, end);
                 ProduceRequest request = new ProduceRequest(connectionId, h.id, plan.topicId(), plan.schema().schemaId(),
                         plan.partitions(), chunkRows, chunk);
-                ByteBuffer answer;
+                Sent sent;
                 try {
-                    answer = ByteBuffer.wrap(exchange.post(DataPathProtocol.PRODUCE_PATH, request.encode()));
-                } catch (UncheckedSqlException e) {
-                    throw partial(e.sqlException(), sentRows);
+                    sent = send(request.encode(), chunkRows);
+                } catch (SQLException e) {
+                    throw partial(e, sentRows);
                 }
+                ByteBuffer answer = sent.answer();
                 try {
-                    if (ErrorResponse.isError(answer)) {
-                        ErrorResponse error = ErrorResponse.decode(answer);
+                    if (sent.error() != null) {
+                        ErrorResponse error = sent.error();
                         boolean stale = error.reason() == ErrorResponse.Reason.STALE_PLAN;
                         boolean missing = MISSING_STATEMENT.equals(error.sqlState());
-                        if ((stale || missing) && !retried) {
+                        // Rebuilding takes new sequences: only when no earlier copy of the request may be stored.
+                        if ((stale || missing) && !retried && !sent.resent()) {
                             retried = true;
                             if (missing) {
                                 h = statement.prepareAgain();
@@ -276,7 +290,9 @@ final class DataPathInsert implements AutoCloseable {
                             rebuild(previous, index);
                             continue;
                         }
-                        throw partial(SqlStates.toException(error.message(), error.sqlState(), 0, null), sentRows);
+                        throw partial(sent.resent() ? unknownOutcome(chunkRows, sent, SqlStates.toException(error.message(),
+                                error.sqlState(), 0, null)) : SqlStates.toException(error.message(), error.sqlState(), 0, null),
+                                sentRows);
                     }
                     ProduceResponse response = ProduceResponse.decode(answer);
                     if (response.rowCount() != chunkRows && !response.batches().isEmpty()) {
@@ -291,9 +307,101 @@ final class DataPathInsert implements AutoCloseable {
                 index = end;
             }
             return counts;
+        } catch (SQLException | RuntimeException e) {
+            // Sequences were taken by batches that will not be resent: the next execute starts a new producer.
+            producer.reset();
+            throw e;
         } finally {
             clear();
         }
+    }
+
+    /** One request's fate: the answer (or the server's error) and whether it was sent more than once. */
+    private record Sent(ByteBuffer answer, ErrorResponse error, boolean resent, int attempts, long elapsedMs) {}
+
+    /**
+     * Sends one encoded produce request, and sends the same bytes again while its outcome is unknown and
+     * {@code retry_timeout_ms} lasts: the answer was lost (08006: connection broken, no answer in time,
+     * HTTP 503), or the broker says a partition's leader failed over or could not acknowledge in time
+     * (40R01, 40R02, 57014). Every copy carries the same producer id and sequences, so each batch is
+     * stored at most once. A connection refused after a copy may have arrived ends the retries at once
+     * (the server is gone, and this connection with it).
+     *
+     * @throws SQLException the first copy's failure when nothing may have been stored, else 08007
+     */
+    private Sent send(byte[] body, long rows) throws SQLException {
+        long start = System.nanoTime();
+        long backoffMs = 50;
+        int attempts = 0;
+        boolean mayBeStored = false;
+        while (true) {
+            attempts++;
+            SQLException failure;
+            ErrorResponse error = null;
+            try {
+                ByteBuffer answer = ByteBuffer.wrap(exchange.post(DataPathProtocol.PRODUCE_PATH, body));
+                if (!ErrorResponse.isError(answer)) {
+                    return new Sent(answer, null, attempts > 1, attempts, elapsedMs(start));
+                }
+                error = ErrorResponse.decode(answer);
+                failure = SqlStates.toException(error.message(), error.sqlState(), 0, null);
+                if (!RETRIABLE_SERVER_STATES.contains(error.sqlState())) {
+                    return new Sent(answer, error, attempts > 1, attempts, elapsedMs(start));
+                }
+            } catch (UncheckedSqlException e) {
+                failure = e.sqlException();
+                boolean refused = causedBy(failure, java.net.ConnectException.class);
+                if (!SqlStates.CONNECTION_FAILURE.equals(failure.getSQLState()) || refused) {
+                    throw mayBeStored ? unknownOutcome(rows, new Sent(null, null, true, attempts, elapsedMs(start)), failure)
+                            : failure;
+                }
+            } catch (DataPathFormatException e) {
+                throw new SQLException("the server's answer to a produce request is malformed: " + e.getMessage(),
+                        SqlStates.PROTOCOL_VIOLATION, e);
+            }
+            mayBeStored = true;
+            long elapsed = elapsedMs(start);
+            if (elapsed + backoffMs > retryTimeoutMs) {
+                if (attempts == 1 && retryTimeoutMs == 0) {
+                    throw failure;
+                }
+                throw unknownOutcome(rows, new Sent(null, error, true, attempts, elapsed), failure);
+            }
+            LOG.log(Level.FINE, "resending a produce request of " + rows + " rows (attempt " + (attempts + 1) + ") after: "
+                    + failure.getMessage());
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unknownOutcome(rows, new Sent(null, error, true, attempts, elapsed), failure);
+            }
+            backoffMs = Math.min(1000, backoffMs * 2);
+        }
+    }
+
+    /** Server SQLSTATEs after which the same request may be sent again (see {@link #send}). */
+    private static final java.util.Set<String> RETRIABLE_SERVER_STATES = java.util.Set.of("40R01", "40R02", "57014", "08006");
+
+    private static long elapsedMs(long startNanos) {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 08007: a request's rows may or may not be stored (each at most once) after {@code sent}'s attempts. */
+    private SQLException unknownOutcome(long rows, Sent sent, SQLException last) {
+        return new java.sql.SQLTransientConnectionException("the outcome of " + rows + " rows sent to topic " + plan.topic()
+                + " is unknown: sent " + sent.attempts() + " times in " + sent.elapsedMs() + " ms (retry_timeout_ms is "
+                + retryTimeoutMs + "); they may or may not be stored, each at most once (producer " + producer.producerId()
+                + "). Last failure: " + last.getMessage(), SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, last);
     }
 
     /** Re-prepares the statement on the server. */

@@ -41,7 +41,8 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
         // result columns may be an INSERT; the server says at the first addBatch (one round trip).
         this.dataPath = connection.settings().dataPath() && signature.columns.isEmpty()
                 && !signature.parameters.isEmpty()
-                ? new DataPathInsert((path, body) -> connection.clientMeta().dataPath(handle, path, body))
+                ? new DataPathInsert((path, body) -> connection.clientMeta().dataPath(handle, path, body),
+                        connection.settings().retryTimeoutMs())
                 : null;
         this.fast = dataPath == null ? null : new FastParameters(signature.parameters.size());
     }

@@ -42,6 +42,11 @@ public final class SqlStates {
     public static final String CONNECTION_DOES_NOT_EXIST = "08003";
     /** The connection to the server failed while a request was under way. */
     public static final String CONNECTION_FAILURE = "08006";
+    /**
+     * A write was sent, its outcome could not be learned, and resending it within {@code retry_timeout_ms}
+     * did not settle it: its rows may or may not be stored (each at most once).
+     */
+    public static final String TRANSACTION_RESOLUTION_UNKNOWN = "08007";
     /** The server's answer was not the Avatica protobuf the driver speaks. */
     public static final String PROTOCOL_VIOLATION = "08P01";
     /** A JDBC feature Runnel does not offer. */

@@ -56,6 +56,10 @@ class DataPathInsertTest {
         int planFetches;
         boolean staleOnce;
         byte[] planAnswer;
+        /** What the next produce requests meet: "lose" (stored, answer lost), "refuse", or a SQLSTATE to answer with. */
+        final java.util.ArrayDeque<String> faults = new java.util.ArrayDeque<>();
+        /** Every produce body received, in order. */
+        final List<byte[]> bodies = new ArrayList<>();
 
         @Override
         public byte[] post(String path, byte[] body) {
@@ -67,6 +71,22 @@ class DataPathInsertTest {
                 return plans.get(Math.min(planFetches++, plans.size() - 1)).encode();
             }
             ProduceRequest request = ProduceRequest.decode(ByteBuffer.wrap(body));
+            bodies.add(body.clone());
+            String fault = faults.poll();
+            if (fault != null) {
+                switch (fault) {
+                    case "lose" -> {
+                        produced.add(request);
+                        throw new UncheckedSqlException(new java.sql.SQLTransientConnectionException(
+                                "connection to h:1 failed: reset", SqlStates.CONNECTION_FAILURE));
+                    }
+                    case "refuse" -> throw new UncheckedSqlException(new java.sql.SQLTransientConnectionException(
+                            "connection to h:1 refused", SqlStates.CONNECTION_FAILURE, new java.net.ConnectException("refused")));
+                    default -> {
+                        return new ErrorResponse(ErrorResponse.Reason.FAILED, fault, "scripted " + fault).encode();
+                    }
+                }
+            }
             if (staleOnce) {
                 staleOnce = false;
                 return new ErrorResponse(ErrorResponse.Reason.STALE_PLAN, "40001", "partitions changed").encode();
@@ -121,7 +141,7 @@ class DataPathInsertTest {
     void rowsArePartitionedByTheBrokersKeyHashAndCoerced() throws SQLException {
         ScriptedBroker broker = new ScriptedBroker();
         broker.plans.add(plan(4, V1));
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             insert.ensurePlan("conn", 7);
             assertThat(insert.mode()).isEqualTo(DataPathInsert.Mode.ACTIVE);
             for (int i = 0; i < 200; i++) {
@@ -140,7 +160,7 @@ class DataPathInsertTest {
     void aBadValueFailsExecuteAndSendsNothing() throws SQLException {
         ScriptedBroker broker = new ScriptedBroker();
         broker.plans.add(plan(2, V1));
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             insert.ensurePlan("conn", 7);
             insert.add(row(1L, "ok"));
             insert.add(row(2L, "too long!"));
@@ -174,7 +194,7 @@ class DataPathInsertTest {
         broker.plans.add(plan(2, V1));
         broker.plans.add(plan(5, V2));
         broker.staleOnce = true;
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             insert.ensurePlan("conn", 7);
             for (int i = 0; i < 100; i++) {
                 insert.add(row((long) i, i % 10 == 0 ? null : "k" + i));
@@ -199,19 +219,163 @@ class DataPathInsertTest {
     void aServerWithoutThePathOrAStatementThatIsNotPlainParametersStaysOnAvatica() throws SQLException {
         ScriptedBroker broker = new ScriptedBroker();
         broker.planAnswer = new ErrorResponse(ErrorResponse.Reason.NOT_ELIGIBLE, "0A000", "not plain").encode();
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             insert.ensurePlan("conn", 7);
             assertThat(insert.mode()).isEqualTo(DataPathInsert.Mode.NOT_ELIGIBLE);
         }
         broker.planAnswer = new byte[] {0x0a, 0x05, 'e', 'r', 'r', 'o', 'r'}; // an Avatica protobuf body
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             insert.ensurePlan("conn", 7);
             assertThat(insert.mode()).isEqualTo(DataPathInsert.Mode.NOT_ELIGIBLE);
         }
         broker.planAnswer = new ErrorResponse(ErrorResponse.Reason.FAILED, "42P01", "Topic 'orders' was dropped").encode();
-        try (DataPathInsert insert = new DataPathInsert(broker)) {
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
             assertThatThrownBy(() -> insert.ensurePlan("conn", 7)).isInstanceOf(java.sql.SQLSyntaxErrorException.class)
                     .hasMessage("Topic 'orders' was dropped");
         }
+    }
+
+    // ------------------------------------------------------------------ idempotent resends
+
+    private static List<RecordBatch> batchesOf(ProduceRequest request) {
+        List<RecordBatch> out = new ArrayList<>();
+        for (ProduceRequest.Batch b : request.batches()) {
+            out.add(RecordBatch.wrap(b.batch().duplicate()));
+        }
+        return out;
+    }
+
+    private static void addRows(DataPathInsert insert, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            insert.add(row((long) i, "k" + (i % 5)));
+        }
+    }
+
+    @Test
+    void batchesCarryOneProducerIdAndContiguousSequencesPerPartition() throws SQLException {
+        ScriptedBroker broker = new ScriptedBroker();
+        broker.plans.add(plan(3, V1));
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 50);
+            insert.execute("conn", HANDLE, () -> HANDLE);
+            addRows(insert, 50, 50);
+            insert.execute("conn", HANDLE, () -> HANDLE);
+        }
+        Map<Integer, Integer> nextSequence = new HashMap<>();
+        java.util.Set<Long> producers = new java.util.HashSet<>();
+        for (ProduceRequest r : broker.produced) {
+            for (ProduceRequest.Batch sent : r.batches()) {
+                RecordBatch b = RecordBatch.wrap(sent.batch().duplicate());
+                producers.add(b.producerId());
+                assertThat(b.producerEpoch()).isZero();
+                int partition = sent.partition();
+                assertThat(b.baseSequence()).as("partition %d", partition).isEqualTo(nextSequence.getOrDefault(partition, 0));
+                nextSequence.merge(partition, b.recordCount(), Integer::sum);
+            }
+        }
+        assertThat(producers).hasSize(1).allMatch(id -> id >= 0);
+        assertThat(nextSequence.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
+    }
+
+    @Test
+    void aLostAnswerOrAFailoverErrorResendsTheSameBytes() throws SQLException {
+        ScriptedBroker broker = new ScriptedBroker();
+        broker.plans.add(plan(2, V1));
+        broker.faults.add("lose");
+        broker.faults.add("40R02");
+        broker.faults.add("57014");
+        try (DataPathInsert insert = new DataPathInsert(broker, 10_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 20);
+            assertThat(insert.execute("conn", HANDLE, () -> HANDLE)).hasSize(20);
+        }
+        assertThat(broker.bodies).hasSize(4);
+        for (byte[] body : broker.bodies) {
+            assertThat(body).as("every copy is the same request").isEqualTo(broker.bodies.get(0));
+        }
+    }
+
+    @Test
+    void anOutcomeStillUnknownAtRetryTimeoutIs08007() {
+        ScriptedBroker broker = new ScriptedBroker();
+        broker.plans.add(plan(2, V1));
+        for (int i = 0; i < 1000; i++) {
+            broker.faults.add("lose");
+        }
+        try (DataPathInsert insert = new DataPathInsert(broker, 300)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 5);
+            assertThatThrownBy(() -> insert.execute("conn", HANDLE, () -> HANDLE))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08007"))
+                    .hasMessageContaining("outcome of 5 rows sent to topic orders is unknown")
+                    .hasMessageContaining("retry_timeout_ms is 300");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(broker.bodies.size()).isBetween(2, 20);
+    }
+
+    @Test
+    void aRefusedConnectionAfterALostAnswerIs08007AtOnceAndBeforeAnyCopyArrivedItIsTheRefusal() throws SQLException {
+        ScriptedBroker broker = new ScriptedBroker();
+        broker.plans.add(plan(2, V1));
+        broker.faults.add("lose");
+        broker.faults.add("refuse");
+        broker.faults.add("refuse");
+        try (DataPathInsert insert = new DataPathInsert(broker, 60_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 5);
+            assertThatThrownBy(() -> insert.execute("conn", HANDLE, () -> HANDLE))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08007"));
+            assertThat(broker.bodies).hasSize(2);
+            addRows(insert, 5, 5);
+            assertThatThrownBy(() -> insert.execute("conn", HANDLE, () -> HANDLE))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"))
+                    .hasMessageContaining("refused");
+        }
+    }
+
+    @Test
+    void aFailedExecuteStartsANewProducer() throws SQLException {
+        ScriptedBroker broker = new ScriptedBroker();
+        broker.plans.add(plan(2, V1));
+        broker.faults.add("22001");
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 5);
+            assertThatThrownBy(() -> insert.execute("conn", HANDLE, () -> HANDLE)).isInstanceOf(SQLDataException.class);
+            addRows(insert, 0, 5);
+            insert.execute("conn", HANDLE, () -> HANDLE);
+        }
+        assertThat(broker.produced).hasSize(1);
+        long first = batchesOf(broker.produced.get(0)).get(0).producerId();
+        ProduceRequest failedRequest = ProduceRequest.decode(ByteBuffer.wrap(broker.bodies.get(0)));
+        assertThat(batchesOf(failedRequest).get(0).producerId()).isNotEqualTo(first);
+        for (RecordBatch b : batchesOf(broker.produced.get(0))) {
+            assertThat(b.baseSequence()).isZero();
+        }
+    }
+
+    @Test
+    void aRequestHoldsAtMostTheRememberedBatchesPerPartition() throws SQLException {
+        ScriptedBroker broker = new ScriptedBroker();
+        // max_batch_bytes 256 KB: batches are cut every 64 KB of rows, so 40k rows make many rounds.
+        broker.plans.add(new InsertPlanResponse("orders", TOPIC_ID, 2, Compression.NONE, 256 * 1024, -1, new int[] {1}, V1,
+                new int[] {0, 1}, "UTC"));
+        try (DataPathInsert insert = new DataPathInsert(broker, 5_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 40_000);
+            insert.execute("conn", HANDLE, () -> HANDLE);
+        }
+        assertThat(broker.produced.size()).isGreaterThan(1);
+        for (ProduceRequest r : broker.produced) {
+            Map<Integer, Integer> perPartition = new HashMap<>();
+            for (ProduceRequest.Batch b : r.batches()) {
+                perPartition.merge(b.partition(), 1, Integer::sum);
+            }
+            assertThat(perPartition.values()).allMatch(n -> n <= io.runnel.storage.format.ProducerSequences.REMEMBERED_BATCHES);
+        }
+        assertThat(received(broker.produced, V1)).hasSize(40_000);
     }
 }

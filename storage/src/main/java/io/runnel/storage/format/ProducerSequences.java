@@ -22,6 +22,11 @@ import java.util.Objects;
  */
 public final class ProducerSequences {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Batches per partition a leader remembers for each producer: a produce that may be resent must carry
+     * at most this many per partition, or a resent one may not be recognized (and is refused, 40R04).
+     */
+    public static final int REMEMBERED_BATCHES = 5;
     /** Epoch of every batch: fencing by epoch is for transactional producers, which Runnel does not have. */
     public static final short EPOCH = 0;
 

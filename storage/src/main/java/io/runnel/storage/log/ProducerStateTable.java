@@ -73,7 +73,7 @@ import java.util.zip.CRC32C;
  */
 final class ProducerStateTable {
     /** Batches remembered per producer: a retried produce may carry at most this many per partition. */
-    static final int CACHED_BATCHES = 5;
+    static final int CACHED_BATCHES = io.runnel.storage.format.ProducerSequences.REMEMBERED_BATCHES;
     static final String SNAPSHOT_SUFFIX = ".producers";
     static final int SNAPSHOT_MAGIC = 0x52505331;
     static final int SNAPSHOT_HEADER_BYTES = 8;
