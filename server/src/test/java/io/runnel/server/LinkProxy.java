@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of one broker's broker port, for network faults between brokers:
+ * A TCP proxy on 127.0.0.1 in front of one broker's broker port, for network faults between brokers
+ * (or in front of its SQL port, between a client and the broker):
  * the broker advertises the proxy's port, so every other broker's connection to it passes here.
  * {@link #cut()} swallows every byte in both directions while keeping connections open (new ones are
  * accepted and swallowed too) — a partition as the peers see it: no FIN, no RST, only timeouts.
@@ -26,6 +27,8 @@ final class LinkProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** Set by cut(), cleared by heal(); read by the pump threads. */
     private volatile boolean cut;
+    /** Set by cutResponses(), cleared by heal(); read by the pump threads. */
+    private volatile boolean responsesCut;
     /** Set by close(); read by the acceptor. */
     private volatile boolean closed;
 
@@ -45,12 +48,21 @@ final class LinkProxy implements AutoCloseable {
         cut = true;
     }
 
+    /**
+     * Swallows only what the target sends back (requests still arrive): a client's request is served but
+     * its answer is lost, until {@link #heal()} resets the connection.
+     */
+    void cutResponses() {
+        responsesCut = true;
+    }
+
     void heal() {
         for (Socket s : sockets) {
             closeQuietly(s);
         }
         sockets.clear();
         cut = false;
+        responsesCut = false;
     }
 
     private void acceptLoop() {
@@ -71,27 +83,27 @@ final class LinkProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
-            pump(client, upstream);
-            pump(upstream, client);
+            pump(client, upstream, false);
+            pump(upstream, client, true);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean responses) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 << 10];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (!cut) {
+                    if (!cut && !(responses && responsesCut)) {
                         out.write(buf, 0, n);
                         out.flush();
                     }
                 }
-                if (!cut) {
+                if (!cut && !responsesCut) {
                     closeQuietly(to); // during a cut not even a FIN passes: heal() resets both sides
                 }
             } catch (IOException e) {
-                if (!cut) {
+                if (!cut && !responsesCut) {
                     closeQuietly(to);
                 }
             }

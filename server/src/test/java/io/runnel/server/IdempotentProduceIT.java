@@ -1,0 +1,107 @@
+package io.runnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A produce whose answer is lost: the driver talks to the server through a {@link LinkProxy} that lets
+ * the request through and swallows the answer, then resets the connection. The driver resends the same
+ * request; the leader recognizes the producer id and sequences and stores nothing twice.
+ */
+class IdempotentProduceIT {
+    static ServerFixture server;
+    static LinkProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerFixture();
+        proxy = new LinkProxy(server.port());
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TOPIC lost_answers (id BIGINT NOT NULL, k VARCHAR(8)) PARTITION BY k WITH (partitions = 3)");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void addRows(PreparedStatement insert, int from, int count) throws SQLException {
+        for (int i = from; i < from + count; i++) {
+            insert.setLong(1, i);
+            insert.setString(2, "k" + (i % 7));
+            insert.addBatch();
+        }
+    }
+
+    private static long stored(Connection c, String where) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM lost_answers" + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aBatchWhoseAnswerWasLostIsResentAndStoredOnce() throws Exception {
+        String url = "jdbc:runnel://127.0.0.1:" + proxy.port() + "?retry_timeout_ms=60000";
+        try (Connection client = DriverManager.getConnection(url);
+                Connection direct = server.connect();
+                PreparedStatement insert = client.prepareStatement("INSERT INTO lost_answers (id, k) VALUES (?, ?)")) {
+            addRows(insert, 0, 500);
+            assertThat(insert.executeBatch()).hasSize(500);
+            long duplicatesBefore = server.server().engine().duplicateBatches();
+
+            proxy.cutResponses();
+            addRows(insert, 500, 500);
+            CompletableFuture<int[]> second = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return insert.executeBatch();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The request arrived and was stored; its answer is swallowed.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> stored(direct, "") == 1000);
+            assertThat(second).isNotDone();
+            proxy.heal(); // resets the connection: the driver sees 08006 and resends the same bytes
+            assertThat(second.get(60, TimeUnit.SECONDS)).hasSize(500);
+
+            assertThat(stored(direct, "")).isEqualTo(1000);
+            Map<Long, Integer> copies = new HashMap<>();
+            try (Statement s = direct.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM lost_answers")) {
+                while (rs.next()) {
+                    copies.merge(rs.getLong(1), 1, Integer::sum);
+                }
+            }
+            assertThat(copies).hasSize(1000).allSatisfy((id, n) -> assertThat(n).as("copies of id %d", id).isEqualTo(1));
+            assertThat(server.server().engine().duplicateBatches()).as("batches the leader recognized as resent")
+                    .isGreaterThan(duplicatesBefore);
+
+            // The statement's producer goes on: the next batch is stored normally.
+            addRows(insert, 1000, 100);
+            assertThat(insert.executeBatch()).hasSize(100);
+            assertThat(stored(direct, "")).isEqualTo(1100);
+        }
+    }
+}
