@@ -72,7 +72,8 @@ public final class RunnelServer implements AutoCloseable {
                 .withBrokerId(config.brokerId())
                 .withFlushPolicy(flush)
                 .withRetentionCheckIntervalMs(config.retentionCheckIntervalMs())
-                .withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs());
+                .withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs())
+                .withProducerIdExpirationMs(config.producerIdExpirationMs());
         QueuedThreadPool threads = new QueuedThreadPool(config.httpMaxThreads(), Math.min(8, config.httpMaxThreads()),
                 60_000, new BlockingArrayQueue<>(config.httpMaxQueuedRequests()));
         threads.setName("runnel-http");

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -69,7 +70,8 @@ class ClusterFaultIT {
     private static final String TOPIC = "ledger";
     private static final int PARTITIONS = 3;
     private static final int SESSION_TIMEOUT_MS = 3_000;
-    private static final int WRITERS = 3;
+    /** Odd writers INSERT one row per statement (server-built batches); even ones executeBatch 1-4 rows (the data path). */
+    private static final int WRITERS = 4;
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -184,6 +186,15 @@ class ClusterFaultIT {
         }
         load.stop();
         awaitHealed("at the end");
+        long duplicateBatches = 0;
+        long idempotentRetries = 0;
+        for (Broker b : brokers.values()) {
+            duplicateBatches += metric(b, "runnel_duplicate_batches_total");
+            idempotentRetries += metric(b, "runnel_idempotent_retries_total");
+        }
+        System.out.printf(Locale.ROOT, "ClusterFaultIT seed %d: idempotent produce: %d batches recognized as resent by leaders, "
+                + "%d produces resent by brokers to a new leader (counters since each broker's last start)%n", seed,
+                duplicateBatches, idempotentRetries);
 
         // ---- checks through SQL
         Map<Long, long[]> stored = new HashMap<>(); // id -> {writer, seq, partition, offset}
@@ -388,7 +399,21 @@ class ClusterFaultIT {
         Properties p = new Properties();
         p.setProperty("connect_timeout_ms", "2000");
         p.setProperty("socket_timeout_ms", "15000");
+        p.setProperty("retry_timeout_ms", "20000");
         return DriverManager.getConnection(url, p);
+    }
+
+    /** A counter from a broker's /metrics page. */
+    private static long metric(Broker b, String name) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + b.sqlPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (String line : page.body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("broker " + b.id + " has no metric " + name + " on /metrics");
     }
 
     private static int freePort() throws IOException {
@@ -432,6 +457,10 @@ class ClusterFaultIT {
         }
 
         private void write(int writer) {
+            if (writer % 2 == 0) {
+                writeBatches(writer);
+                return;
+            }
             Connection c = null;
             long seq = 0;
             while (!stop.get()) {
@@ -455,6 +484,47 @@ class ClusterFaultIT {
                     backoff();
                 }
                 seq++;
+            }
+            closeQuietly(c);
+        }
+
+        /**
+         * Prepared executeBatch of 1-4 rows at a time: the driver's data path, whose requests carry the
+         * statement's producer id and sequences and are resent while their outcome is unknown.
+         */
+        private void writeBatches(int writer) {
+            Connection c = null;
+            PreparedStatement insert = null;
+            long seq = 0;
+            java.util.Random sizes = new java.util.Random(writer);
+            while (!stop.get()) {
+                int rows = 1 + sizes.nextInt(4);
+                List<Long> ids = new ArrayList<>();
+                try {
+                    if (c == null) {
+                        c = connect(url);
+                        insert = c.prepareStatement("INSERT INTO " + TOPIC + " (id, writer, seq) VALUES (?, ?, ?)");
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        long id = writer * 1_000_000_000L + seq + r;
+                        ids.add(id);
+                        insert.setLong(1, id);
+                        insert.setInt(2, writer);
+                        insert.setLong(3, seq + r);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                    ackedIds.addAll(ids);
+                    acked.addAndGet(ids.size());
+                } catch (SQLException e) {
+                    unknown.addAll(ids);
+                    if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
+                        closeQuietly(c);
+                        c = null;
+                    }
+                    backoff();
+                }
+                seq += rows;
             }
             closeQuietly(c);
         }

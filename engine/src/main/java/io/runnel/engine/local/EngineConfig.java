@@ -29,6 +29,8 @@ import java.util.Objects;
  *       in the cluster metadata, and a produce for a partition without a leader waits at most (within its timeout)</td></tr>
  *   <tr><td>backgroundTasks</td><td>true</td><td>run retention, flushes, trash and ISR checks on a scheduler thread;
  *       false leaves them to explicit calls (the replication simulation drives them on its own clock)</td></tr>
+ *   <tr><td>producerIdExpirationMs</td><td>900000</td><td>a partition forgets an idempotent producer this long after
+ *       its newest batch (docs/format/segment.md §13)</td></tr>
  * </table>
  */
 public record EngineConfig(
@@ -42,7 +44,8 @@ public record EngineConfig(
         int acksZeroQueueBatches,
         long replicaLagTimeMaxMs,
         long metadataWaitMs,
-        boolean backgroundTasks) {
+        boolean backgroundTasks,
+        long producerIdExpirationMs) {
 
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 30_000;
     public static final long DEFAULT_REPLICA_LAG_TIME_MAX_MS = 10_000;
@@ -73,51 +76,60 @@ public record EngineConfig(
         if (metadataWaitMs < 1) {
             throw new IllegalArgumentException("metadataWaitMs must be positive, got " + metadataWaitMs);
         }
+        if (producerIdExpirationMs < 1) {
+            throw new IllegalArgumentException("producerIdExpirationMs must be positive, got " + producerIdExpirationMs);
+        }
     }
 
     /** The documented defaults over {@code dataDir}. */
     public static EngineConfig defaults(Path dataDir) {
         return new EngineConfig(dataDir, 0, FlushPolicy.OS, DEFAULT_RETENTION_CHECK_INTERVAL_MS, TopicConfig.DEFAULTS,
-                4096, 10 << 20, 1024, DEFAULT_REPLICA_LAG_TIME_MAX_MS, DEFAULT_METADATA_WAIT_MS, true);
+                4096, 10 << 20, 1024, DEFAULT_REPLICA_LAG_TIME_MAX_MS, DEFAULT_METADATA_WAIT_MS, true,
+                io.runnel.storage.log.LogConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
     }
 
     public EngineConfig withBrokerId(int v) {
-        return new EngineConfig(dataDir, v, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, v, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withFlushPolicy(FlushPolicy v) {
-        return new EngineConfig(dataDir, brokerId, v, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, v, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withRetentionCheckIntervalMs(long v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, v, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, v, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withDefaultTopicConfig(TopicConfig v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, v, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, v, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withIndexIntervalBytes(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, v, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, v, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withMaxIndexBytes(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, v, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, v, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withAcksZeroQueueBatches(int v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, v, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, v, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withReplicaLagTimeMaxMs(long v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, v, metadataWaitMs, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, v, metadataWaitMs, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withMetadataWaitMs(long v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, v, backgroundTasks);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, v, backgroundTasks, producerIdExpirationMs);
     }
 
     public EngineConfig withBackgroundTasks(boolean v) {
-        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, v);
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes, maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, v, producerIdExpirationMs);
+    }
+
+    public EngineConfig withProducerIdExpirationMs(long v) {
+        return new EngineConfig(dataDir, brokerId, flushPolicy, retentionCheckIntervalMs, defaultTopicConfig, indexIntervalBytes,
+                maxIndexBytes, acksZeroQueueBatches, replicaLagTimeMaxMs, metadataWaitMs, backgroundTasks, v);
     }
 }

@@ -399,7 +399,8 @@ public final class LocalEngine implements Engine {
 
     LogConfig logConfig(io.runnel.engine.TopicConfig topic) {
         return new LogConfig(topic.segmentBytes(), topic.segmentMs(), topic.retentionMs(), topic.retentionBytes(),
-                config.indexIntervalBytes(), config.maxIndexBytes(), LOG_MAX_BATCH_BYTES, config.flushPolicy());
+                config.indexIntervalBytes(), config.maxIndexBytes(), LOG_MAX_BATCH_BYTES, config.flushPolicy(),
+                config.producerIdExpirationMs());
     }
 
     private void startMaintenance() {

@@ -56,6 +56,11 @@ public final class EngineFixtures {
     }
 
     public static ByteBuffer eventBatch(TopicInfo topic, long from, int count, Compression compression) {
+        return eventBatch(topic, from, count, compression, BatchMetadata.NONE);
+    }
+
+    /** Like {@link #eventBatch(TopicInfo, long, int, Compression)}, with {@code metadata} (an idempotent producer's, say). */
+    public static ByteBuffer eventBatch(TopicInfo topic, long from, int count, Compression compression, BatchMetadata metadata) {
         try (BatchBuilder b = new BatchBuilder(topic.currentSchema(), compression)) {
             for (long k = from; k < from + count; k++) {
                 b.setLong(0, k);
@@ -63,7 +68,7 @@ public final class EngineFixtures {
                 b.setInt(2, (int) (k % 1000));
                 b.endRow();
             }
-            return b.build(BatchMetadata.NONE);
+            return b.build(metadata);
         }
     }
 

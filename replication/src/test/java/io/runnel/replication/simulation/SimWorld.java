@@ -17,6 +17,7 @@ import io.runnel.engine.cluster.TopicPartition;
 import io.runnel.engine.partition.Partition;
 import io.runnel.engine.testkit.EngineFixtures;
 import io.runnel.replication.controller.ControllerLogic;
+import io.runnel.storage.format.BatchMetadata;
 import io.runnel.storage.format.Compression;
 import io.runnel.storage.format.RecordBatch;
 import io.runnel.storage.log.LogReadResult;
@@ -347,35 +348,80 @@ final class SimWorld implements AutoCloseable {
         int rows = 1 + random.nextInt(4);
         long firstId = nextId;
         nextId += rows;
-        ByteBuffer batch = EngineFixtures.eventBatch(topic, firstId, rows, Compression.NONE);
-        pending.put(firstId, new long[] {rows});
+        // An idempotent client of one batch: its own producer id, sequences from 0; resends are the same bytes.
+        long producerId = random.nextLong() & Long.MAX_VALUE;
+        byte[] batch = bytes(EngineFixtures.eventBatch(topic, firstId, rows, Compression.NONE,
+                BatchMetadata.idempotent(producerId, (short) 0, 0)));
+        pending.put(firstId, new long[] {rows, 0, 0});
         count("produces sent");
+        send(topic, tp, target, batch, firstId, rows, 0);
+    }
+
+    /** Resends after an unknown outcome or a retriable error; beyond them the outcome is final. */
+    static final int CLIENT_RESENDS = 3;
+
+    /** Sends attempt {@code attempt} of a client's batch to broker {@code target}; times it out at {@link #CLIENT_TIMEOUT_MS}. */
+    private void send(TopicInfo topic, TopicPartition tp, int target, byte[] batch, long firstId, int rows, int attempt) {
         SimBroker to = brokers.get(target);
         if (lost(CLIENT, target)) {
-            pending.remove(firstId);
-            rejectedOrUnknown(firstId, rows, false);
+            clientFailed(topic, tp, batch, firstId, rows, attempt, false, "request lost");
             return;
         }
         int incarnation = to.incarnation;
         scheduler.after(delay(), "produce", () -> deliverTo(to, incarnation, CLIENT, "produce",
-                () -> atLeader(to, topic, tp, batch, firstId, rows)));
+                () -> atLeader(to, topic, tp, batch, firstId, rows, attempt)));
         scheduler.after(CLIENT_TIMEOUT_MS, "client timeout", () -> {
-            if (pending.remove(firstId) != null) {
+            long[] p = pending.get(firstId);
+            if (p != null && p[1] == attempt) {
                 count("produces timed out");
-                for (long id = firstId; id < firstId + rows; id++) {
-                    unknown.add(id);
-                }
+                clientFailed(topic, tp, batch, firstId, rows, attempt, true, "timed out");
             }
         });
     }
 
-    private void atLeader(SimBroker leader, TopicInfo topic, TopicPartition tp, ByteBuffer batch, long firstId, int rows) {
+    /**
+     * Attempt {@code attempt} failed: resend the same bytes to the partition's current leader while resends
+     * remain, else settle the rows as rejected (no attempt may have stored them) or unknown.
+     */
+    private void clientFailed(TopicInfo topic, TopicPartition tp, byte[] batch, long firstId, int rows, int attempt,
+            boolean mayBeStored, String why) {
+        long[] p = pending.get(firstId);
+        if (p == null || p[1] != attempt) {
+            return;
+        }
+        if (mayBeStored) {
+            p[2] = 1;
+        }
+        int leader = zk.state(tp).value().leader();
+        if (attempt < CLIENT_RESENDS && leader >= 0) {
+            p[1] = attempt + 1;
+            count("produces resent (" + why + ")");
+            send(topic, tp, leader, batch, firstId, rows, attempt + 1);
+            return;
+        }
+        pending.remove(firstId);
+        rejectedOrUnknown(firstId, rows, p[2] == 0);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    private void atLeader(SimBroker leader, TopicInfo topic, TopicPartition tp, byte[] clientBatch, long firstId, int rows,
+            int attempt) {
+        ByteBuffer batch = ByteBuffer.wrap(clientBatch.clone()); // the leader stamps its copy in place
         Partition replica = leader.engine.replica(topic.name(), tp.partition());
         long endBefore = replica == null ? -1 : replica.logEndOffset();
+        long duplicatesBefore = leader.engine.duplicateBatches();
         CompletableFuture<ProduceResult> f = leader.engine.produceAsLeader(new ForwardedProduce(topic.name(), topic.topicId(),
                 List.of(new PartitionBatch(tp.partition(), batch)), Acks.ALL, DAY_MS));
         if (replica != null && replica.logEndOffset() > endBefore) {
             witnessLeaderAppend(leader, tp, replica, endBefore);
+        }
+        if (leader.engine.duplicateBatches() > duplicatesBefore) {
+            count("resends recognized as stored");
         }
         int incarnation = leader.incarnation;
         f.whenComplete((result, error) -> {
@@ -385,7 +431,8 @@ final class SimWorld implements AutoCloseable {
             if (lost(leader.id, CLIENT)) {
                 return;
             }
-            scheduler.after(delay(), "produce response", () -> onProduceResult(tp, firstId, rows, result, error));
+            scheduler.after(delay(), "produce response", () -> onProduceResult(topic, tp, clientBatch, firstId, rows, attempt, result,
+                    error));
         });
     }
 
@@ -400,11 +447,14 @@ final class SimWorld implements AutoCloseable {
         }
     }
 
-    private void onProduceResult(TopicPartition tp, long firstId, int rows, ProduceResult result, Throwable error) {
-        if (pending.remove(firstId) == null) {
-            return; // the client gave up already: its outcome stays unknown
+    private void onProduceResult(TopicInfo topic, TopicPartition tp, byte[] batch, long firstId, int rows, int attempt,
+            ProduceResult result, Throwable error) {
+        long[] p = pending.get(firstId);
+        if (p == null || p[1] != attempt) {
+            return; // the client gave up on this attempt already
         }
         if (error == null) {
+            pending.remove(firstId);
             ProduceResult.Appended a = result.batches().get(0);
             acked.add(new Acked(tp, a.baseOffset(), a.lastOffset(), firstId, rows));
             count("produces acknowledged");
@@ -414,7 +464,12 @@ final class SimWorld implements AutoCloseable {
         boolean nothingAppended = (cause instanceof NotLeaderException nl && !nl.outcomeUnknown())
                 || (cause instanceof NotEnoughReplicasException ne && !ne.afterAppend());
         count("produces failed: " + cause.getClass().getSimpleName() + (nothingAppended ? " (nothing appended)" : ""));
-        rejectedOrUnknown(firstId, rows, nothingAppended);
+        if (cause instanceof io.runnel.engine.EngineException ee
+                && io.runnel.engine.SqlStates.OUT_OF_ORDER_SEQUENCE.equals(ee.sqlState())) {
+            violations.add("ResendRecognized: a resend of ids " + firstId + ".." + (firstId + rows - 1) + " to " + tp
+                    + " was refused: " + ee.getMessage());
+        }
+        clientFailed(topic, tp, batch, firstId, rows, attempt, !nothingAppended, cause.getClass().getSimpleName());
     }
 
     private void rejectedOrUnknown(long firstId, int rows, boolean nothingAppended) {

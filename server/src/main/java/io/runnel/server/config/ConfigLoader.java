@@ -95,6 +95,7 @@ public final class ConfigLoader {
         m.put("offsets_topic_partitions", Integer.toString(groups.offsetsTopicPartitions()));
         m.put("offsets_topic_replication_factor", Integer.toString(groups.offsetsTopicReplicationFactor()));
         m.put("group_member_timeout_ms", Long.toString(groups.memberTimeoutMs()));
+        m.put("producer_id_expiration_ms", Long.toString(io.runnel.storage.log.LogConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS));
         m.put("group_request_timeout_ms", Long.toString(groups.requestTimeoutMs()));
         return java.util.Collections.unmodifiableMap(m);
     }
@@ -195,7 +196,8 @@ public final class ConfigLoader {
                 v.longIn("flush_interval_ms", -1, Long.MAX_VALUE), v.longIn("retention_check_interval_ms", 1, Long.MAX_VALUE),
                 v.intIn("http_max_threads", 8, 100_000), v.intIn("http_max_queued_requests", 1, 10_000_000),
                 v.longIn("http_idle_timeout_ms", 1_000, Long.MAX_VALUE), v.longIn("max_request_bytes", 1024, Integer.MAX_VALUE),
-                v.longIn("replica_lag_time_max_ms", 2, 3_600_000), cluster, sql, groups);
+                v.longIn("replica_lag_time_max_ms", 2, 3_600_000), v.longIn("producer_id_expiration_ms", 1_000, Long.MAX_VALUE),
+                cluster, sql, groups);
     }
 
     static String normalize(String key) {

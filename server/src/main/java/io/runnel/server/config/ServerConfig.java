@@ -24,6 +24,7 @@ import java.nio.file.Path;
  * @param httpIdleTimeoutMs an idle HTTP connection is closed after this long
  * @param maxRequestBytes largest request body accepted (a bigger one fails with 54000)
  * @param replicaLagTimeMaxMs a leader removes from the ISR a follower that was not caught up for this long
+ * @param producerIdExpirationMs a partition forgets an idempotent producer this long after its newest batch
  * @param groups consumer groups across the cluster: the offsets topic's partitions and replicas, member
  *     timeout, request timeout
  * @param cluster the broker's cluster settings (ZooKeeper, rack, advertised address, replica fetching); its
@@ -42,6 +43,7 @@ public record ServerConfig(
         long httpIdleTimeoutMs,
         long maxRequestBytes,
         long replicaLagTimeMaxMs,
+        long producerIdExpirationMs,
         ClusterConfig cluster,
         SqlLayerConfig sql,
         GroupServiceConfig groups) {}

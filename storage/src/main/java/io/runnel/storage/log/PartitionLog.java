@@ -918,19 +918,17 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Rebuilds the producer table: the newest snapshot at or below the log end (later ones are deleted:
-     * their batches were truncated), then the headers of every batch after it. Without a usable snapshot
-     * the replay starts at the second-newest segment (or the log start): producers seen only before it
-     * are unknown, so a retry of theirs is stored again. Guarded by the lock (or before the log is shared).
+     * their batches were truncated), then the headers of every batch after it — from the log start when
+     * there is no usable snapshot (a new log, or a truncation below every kept snapshot: one 64-byte
+     * header read per batch). Guarded by the lock (or before the log is shared).
      */
     private void rebuildProducerState(List<String> repairs) {
         long now = clock.millis();
         try {
             ProducerStateTable.deleteSnapshotsOutside(dir, Long.MIN_VALUE, logEndOffset);
             long from = producers.loadNewestSnapshot(dir, logEndOffset, repairs);
-            if (from < 0) {
-                List<Segment> all = segments.all();
-                from = all.size() >= 2 ? all.get(all.size() - 2).baseOffset : logStartOffset;
-            }
+            // Without a snapshot, replay the whole log: a partial replay would leave producers whose older
+            // batches it skipped with a wrong newest-batch window (and refuse their resends).
             from = Math.max(from, logStartOffset);
             for (Segment s : segments.all()) {
                 if (s.nextOffset() <= from) {
