@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Phase B fault harness: three broker JVMs and a ZooKeeper JVM on 127.0.0.1; concurrent {@code acks=all}
- * writers with unique ids through the failover URL of all three brokers, and concurrent readers; seeded
+ * writers with unique ids through the failover URL of all three brokers (two INSERT a row per statement,
+ * two executeBatch 1-4 rows through the driver's data path, whose requests are resent while their outcome
+ * is unknown), and concurrent readers; seeded
  * faults — kill -9 of a partition leader (restarted after), SIGSTOP/SIGCONT of a broker for longer than
  * its ZooKeeper session, and network partitions cutting a broker's inbound broker-to-broker links (a
  * {@link LinkProxy} in front of each broker port). After every fault the cluster must heal (every ISR
@@ -193,8 +195,8 @@ class ClusterFaultIT {
             idempotentRetries += metric(b, "runnel_idempotent_retries_total");
         }
         System.out.printf(Locale.ROOT, "ClusterFaultIT seed %d: idempotent produce: %d batches recognized as resent by leaders, "
-                + "%d produces resent by brokers to a new leader (counters since each broker's last start)%n", seed,
-                duplicateBatches, idempotentRetries);
+                + "%d produces resent by brokers to a new leader (counters since each broker's last start); failed writes by "
+                + "SQLSTATE: %s%n", seed, duplicateBatches, idempotentRetries, new TreeMap<>(load.failures));
 
         // ---- checks through SQL
         Map<Long, long[]> stored = new HashMap<>(); // id -> {writer, seq, partition, offset}
@@ -431,6 +433,8 @@ class ClusterFaultIT {
         final AtomicLong acked = new AtomicLong();
         final Set<Long> ackedIds = ConcurrentHashMap.newKeySet();
         final Set<Long> unknown = ConcurrentHashMap.newKeySet();
+        /** Failed writes by kind of writer and SQLSTATE, e.g. "executeBatch 08007". */
+        final Map<String, Integer> failures = new ConcurrentHashMap<>();
         final AtomicLong snapshots = new AtomicLong();
         final List<String> readerAnomalies = Collections.synchronizedList(new ArrayList<>());
         final List<Thread> threads = new ArrayList<>();
@@ -477,6 +481,7 @@ class ClusterFaultIT {
                 } catch (SQLException e) {
                     // Outcome unknown unless the statement never reached a server: never reuse the id.
                     unknown.add(id);
+                    failures.merge("INSERT " + e.getSQLState(), 1, Integer::sum);
                     if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
                         closeQuietly(c);
                         c = null;
@@ -518,6 +523,7 @@ class ClusterFaultIT {
                     acked.addAndGet(ids.size());
                 } catch (SQLException e) {
                     unknown.addAll(ids);
+                    failures.merge("executeBatch " + e.getSQLState(), 1, Integer::sum);
                     if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
                         closeQuietly(c);
                         c = null;

@@ -33,22 +33,29 @@ final class CheckpointFile {
     }
 
     void write(long offset) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        byte[] bytes = (VERSION + " " + offset + "\n").getBytes(StandardCharsets.US_ASCII);
+        writeAtomically(file, ByteBuffer.wrap((VERSION + " " + offset + "\n").getBytes(StandardCharsets.US_ASCII)));
+        fsyncDirectory(file.getParent());
+    }
+
+    /**
+     * Replaces {@code target} with {@code bytes} so that a crash leaves the old file or the new one, never
+     * a mix: written to {@code target.tmp}, fsynced, renamed over {@code target}. The caller fsyncs the
+     * directory (once, after any further renames or deletes).
+     */
+    static void writeAtomically(Path target, ByteBuffer bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
             channel.force(true);
         }
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDirectory(file.getParent());
     }
 
     /** The stored offset, or empty when the file is missing or damaged. */

@@ -45,7 +45,7 @@ final class LogLoader {
         OptionalLong truncateTo = truncateMarker.read();
         if (Files.exists(truncateMarker.file())) {
             deleteAll(dir, name -> name.endsWith(Segment.SEGMENT_SUFFIX) || name.endsWith(Segment.OFFSET_INDEX_SUFFIX)
-                    || name.endsWith(Segment.TIME_INDEX_SUFFIX));
+                    || name.endsWith(Segment.TIME_INDEX_SUFFIX) || name.endsWith(ProducerStateTable.SNAPSHOT_SUFFIX));
             repairs.add("completed an interrupted truncation to " + truncateTo);
         }
         deleteAll(dir, name -> name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(".tmp"));

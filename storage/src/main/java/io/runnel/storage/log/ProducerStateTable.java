@@ -4,13 +4,9 @@ import io.runnel.storage.format.BatchFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -260,20 +256,7 @@ final class ProducerStateTable {
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
         b.flip();
-        Path file = snapshotFile(dir, offset);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-            channel.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        CheckpointFile.writeAtomically(snapshotFile(dir, offset), b);
         TreeMap<Long, Path> all = listSnapshots(dir);
         while (all.size() > SNAPSHOTS_KEPT + 1) {
             Files.deleteIfExists(all.pollFirstEntry().getValue());

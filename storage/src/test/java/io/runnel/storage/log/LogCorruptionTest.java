@@ -218,7 +218,9 @@ class LogCorruptionTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("00000000000000000777.seg", "00000000000000000777.index",
-                            "00000000000000000777.timeindex", PartitionLog.RECOVERY_POINT_FILE, PartitionLog.CLEAN_SHUTDOWN_FILE);
+                            "00000000000000000777.timeindex", PartitionLog.RECOVERY_POINT_FILE, PartitionLog.CLEAN_SHUTDOWN_FILE,
+                            // the producer snapshot of the clean close; the old log's snapshots went with its segments
+                            "00000000000000000777" + ProducerStateTable.SNAPSHOT_SUFFIX);
         }
     }
 }
