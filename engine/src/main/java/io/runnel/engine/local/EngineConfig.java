@@ -22,7 +22,7 @@ import java.util.Objects;
  *   <tr><td>indexIntervalBytes</td><td>4,096</td><td>bytes of batches between two sparse index entries</td></tr>
  *   <tr><td>maxIndexBytes</td><td>10 MiB</td><td>size of each index file of an active segment</td></tr>
  *   <tr><td>acksZeroQueueBatches</td><td>1,024</td><td>produce calls with acks=0 queued for appending;
- *       when full, the producer appends itself (back-pressure)</td></tr>
+ *       when full, the producer waits for space (back-pressure; appends stay in order)</td></tr>
  *   <tr><td>replicaLagTimeMaxMs</td><td>10,000</td><td>a leader removes from the ISR a follower that has not
  *       been caught up for this long (checked every half of it)</td></tr>
  *   <tr><td>metadataWaitMs</td><td>30,000</td><td>how long DDL waits for this broker to see its own change

@@ -215,8 +215,25 @@ public final class LocalEngine implements Engine {
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.acksZeroAppender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.acksZeroQueueBatches()), r -> daemon(r, "runnel-engine-acks0-appender-" + brokerId),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                LocalEngine::waitForAcksZeroQueue);
         this.remoteReadExecutor = Executors.newFixedThreadPool(2, r -> daemon(r, "runnel-engine-remote-read-" + brokerId));
+    }
+
+    /**
+     * A full acks=0 queue makes the producer wait for space (back-pressure) rather than run its append
+     * itself: that would overtake the queued appends, and an idempotent producer's batch stored before
+     * its predecessor makes the predecessor be refused as out of order (40R04). FIFO keeps their order.
+     */
+    private static void waitForAcksZeroQueue(Runnable task, ThreadPoolExecutor executor) {
+        if (executor.isShutdown()) {
+            return; // closing: as before, an acks=0 produce not yet appended is dropped
+        }
+        try {
+            executor.getQueue().put(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.RejectedExecutionException("interrupted while waiting for space in the acks=0 queue");
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -1354,6 +1371,8 @@ public final class LocalEngine implements Engine {
         }
         Set<Integer> writtenPartitions = new java.util.TreeSet<>();
         RuntimeException lastRetriable = null;
+        // Set once a group is resent after an unknown outcome: a later failure no longer means "nothing appended".
+        boolean resentUnknown = false;
         while (!pending.isEmpty()) {
             long imageSequence = appliedImage.sequence();
             Map<Integer, List<Integer>> byLeader = new TreeMap<>();
@@ -1374,9 +1393,9 @@ public final class LocalEngine implements Engine {
             if (byLeader.isEmpty()) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
                 if (remainingMs <= 0) {
-                    throw lastRetriable != null ? lastRetriable : new NotLeaderException("partition " + leaderless + " of topic "
-                            + name + " has no leader now (an election is in progress or every in-sync replica is down); "
-                            + "nothing was appended" + written(writtenPartitions), false);
+                    throw outcome(resentUnknown, lastRetriable != null ? lastRetriable : new NotLeaderException("partition "
+                            + leaderless + " of topic " + name + " has no leader now (an election is in progress or every "
+                            + "in-sync replica is down); nothing was appended" + written(writtenPartitions), false));
                 }
                 awaitImageAfter(imageSequence, Math.min(remainingMs, ROUTE_RETRY_MS));
                 continue;
@@ -1418,6 +1437,7 @@ public final class LocalEngine implements Engine {
                         // sequences from the old leader's log as far as that log survived).
                         if (nl.outcomeUnknown()) {
                             idempotentRetries.increment();
+                            resentUnknown = true;
                         }
                         retry = true;
                         lastRetriable = nl;
@@ -1429,6 +1449,7 @@ public final class LocalEngine implements Engine {
                             && idempotent(batches, indexes)) {
                         // The leader became unreachable with the request in flight: resend to whoever leads next.
                         idempotentRetries.increment();
+                        resentUnknown = true;
                         retry = true;
                         lastRetriable = ee;
                     } else {
@@ -1444,12 +1465,12 @@ public final class LocalEngine implements Engine {
                 }
             }
             if (failure != null) {
-                throw withWritten(failure, writtenPartitions, name);
+                throw outcome(resentUnknown, withWritten(failure, writtenPartitions, name));
             }
             if (retry && !pending.isEmpty()) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
                 if (remainingMs <= 0) {
-                    throw withWritten(lastRetriable, writtenPartitions, name);
+                    throw outcome(resentUnknown, withWritten(lastRetriable, writtenPartitions, name));
                 }
                 awaitImageAfter(imageSequence, Math.min(remainingMs, ROUTE_RETRY_MS));
             }
@@ -1472,6 +1493,18 @@ public final class LocalEngine implements Engine {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code failure} as the produce's error; after a resend of rows whose first attempt had an unknown
+     * outcome, it says so (the failure itself may claim that nothing was appended by its own attempt).
+     */
+    private static RuntimeException outcome(boolean resentUnknown, RuntimeException failure) {
+        if (!resentUnknown || !(failure instanceof EngineException ee)) {
+            return failure;
+        }
+        return new EngineException(ee.sqlState(), ee.getMessage() + "; an earlier attempt of this produce had an unknown outcome,"
+                + " so its rows may be stored (each at most once: the batches are idempotent)", ee);
     }
 
     private static String written(Set<Integer> partitions) {
