@@ -74,6 +74,7 @@ final class DataPathInsert implements AutoCloseable {
     }
 
     private final Exchange exchange;
+    private final Reconnect reconnect;
     private final int retryTimeoutMs;
     /** This statement's idempotent producer: every batch carries its id and the partition's next sequences. */
     private final ProducerSequences producer = new ProducerSequences();
@@ -89,8 +90,64 @@ final class DataPathInsert implements AutoCloseable {
 
     /** @param retryTimeoutMs how long a request whose outcome is unknown is resent ({@code retry_timeout_ms}); 0 = never */
     DataPathInsert(Exchange exchange, int retryTimeoutMs) {
+        this(exchange, null, retryTimeoutMs);
+    }
+
+    /**
+     * @param reconnect opens a new connection on a live host of the URL with this statement prepared, for
+     *     resending when the statement's server is gone; null = no failover
+     * @param retryTimeoutMs how long a request whose outcome is unknown is resent ({@code retry_timeout_ms}); 0 = never
+     */
+    DataPathInsert(Exchange exchange, Reconnect reconnect, int retryTimeoutMs) {
         this.exchange = exchange;
+        this.reconnect = reconnect;
         this.retryTimeoutMs = retryTimeoutMs;
+    }
+
+    /** A connection opened for a failover, with this statement prepared on it. */
+    record Target(Exchange exchange, String connectionId, int statementId, AutoCloseable connection) {}
+
+    /** Opens a {@link Target}: the URL's hosts tried in order, as a new connection does. */
+    @FunctionalInterface
+    interface Reconnect {
+        Target open() throws SQLException;
+    }
+
+    /**
+     * Where one execute's requests go: the statement's own connection, or — after its server went away —
+     * a connection {@link Reconnect} opened, closed at the end of the execute.
+     */
+    private static final class Route implements AutoCloseable {
+        Exchange exchange;
+        String connectionId;
+        int statementId;
+        AutoCloseable failover;
+
+        Route(Exchange exchange, String connectionId, int statementId) {
+            this.exchange = exchange;
+            this.connectionId = connectionId;
+            this.statementId = statementId;
+        }
+
+        void moveTo(Target target) {
+            close();
+            exchange = target.exchange();
+            connectionId = target.connectionId();
+            statementId = target.statementId();
+            failover = target.connection();
+        }
+
+        @Override
+        public void close() {
+            if (failover != null) {
+                try {
+                    failover.close();
+                } catch (Exception e) {
+                    LOG.log(Level.FINE, "closing the failover connection failed", e);
+                }
+                failover = null;
+            }
+        }
     }
 
     Mode mode() {
@@ -235,6 +292,7 @@ final class DataPathInsert implements AutoCloseable {
      * @param statement re-prepares the statement when the server lost it; answers the new handle
      */
     long[] execute(String connectionId, Meta.StatementHandle handle, Reprepare statement) throws SQLException {
+        Route route = new Route(exchange, connectionId, handle.id);
         try {
             if (firstError != null) {
                 throw firstError;
@@ -262,11 +320,10 @@ final class DataPathInsert implements AutoCloseable {
                 } while (end < built.size() && bytes + built.get(end).batch().remaining() <= REQUEST_BYTES
                         && perPartition.getOrDefault(built.get(end).partition(), 0) < ProducerSequences.REMEMBERED_BATCHES);
                 List<ProduceRequest.Batch> chunk = built.subList(index, end);
-                ProduceRequest request = new ProduceRequest(connectionId, h.id, plan.topicId(), plan.schema().schemaId(),
-                        plan.partitions(), chunkRows, chunk);
+                route.statementId = route.failover == null ? h.id : route.statementId;
                 Sent sent;
                 try {
-                    sent = send(request.encode(), chunkRows);
+                    sent = send(route, chunk, chunkRows);
                 } catch (SQLException e) {
                     throw partial(e, sentRows);
                 }
@@ -277,7 +334,7 @@ final class DataPathInsert implements AutoCloseable {
                         boolean stale = error.reason() == ErrorResponse.Reason.STALE_PLAN;
                         boolean missing = MISSING_STATEMENT.equals(error.sqlState());
                         // Rebuilding takes new sequences: only when no earlier copy of the request may be stored.
-                        if ((stale || missing) && !retried && !sent.resent()) {
+                        if ((stale || missing) && !retried && !sent.resent() && route.failover == null) {
                             retried = true;
                             if (missing) {
                                 h = statement.prepareAgain();
@@ -312,6 +369,7 @@ final class DataPathInsert implements AutoCloseable {
             producer.reset();
             throw e;
         } finally {
+            route.close();
             clear();
         }
     }
@@ -320,52 +378,74 @@ final class DataPathInsert implements AutoCloseable {
     private record Sent(ByteBuffer answer, ErrorResponse error, boolean resent, int attempts, long elapsedMs) {}
 
     /**
-     * Sends one encoded produce request, and sends the same bytes again while its outcome is unknown and
-     * {@code retry_timeout_ms} lasts: the answer was lost (08006: connection broken, no answer in time,
-     * HTTP 503), or the broker says a partition's leader failed over or could not acknowledge in time
-     * (40R01, 40R02, 57014). Every copy carries the same producer id and sequences, so each batch is
-     * stored at most once. A connection refused after a copy may have arrived ends the retries at once
-     * (the server is gone, and this connection with it).
+     * Sends one produce request, and sends it again — the same batches, byte for byte — while its
+     * outcome is unknown and {@code retry_timeout_ms} lasts: the answer was lost (08006: connection
+     * broken, no answer in time, HTTP 503), or the broker says a partition's leader failed over or could
+     * not acknowledge in time (40R01, 40R02, 57014). Every copy carries the same producer id and
+     * sequences, so each batch is stored at most once.
+     *
+     * <p>When the statement's server is gone — it refuses connections, or answers that it does not know
+     * the connection (08003: it restarted) — the request moves to a new connection on the first host of
+     * the URL that accepts one ({@link Reconnect}), with this statement prepared there, and goes on
+     * there. Without a {@link Reconnect}, that ends the retries.
      *
      * @throws SQLException the first copy's failure when nothing may have been stored, else 08007
      */
-    private Sent send(byte[] body, long rows) throws SQLException {
+    private Sent send(Route route, List<ProduceRequest.Batch> chunk, long rows) throws SQLException {
         long start = System.nanoTime();
         long backoffMs = 50;
         int attempts = 0;
+        int moves = 0;
         boolean mayBeStored = false;
         while (true) {
             attempts++;
             SQLException failure;
             ErrorResponse error = null;
+            boolean serverGone;
             try {
-                ByteBuffer answer = ByteBuffer.wrap(exchange.post(DataPathProtocol.PRODUCE_PATH, body));
+                byte[] body = new ProduceRequest(route.connectionId, route.statementId, plan.topicId(), plan.schema().schemaId(),
+                        plan.partitions(), rows, chunk).encode();
+                ByteBuffer answer = ByteBuffer.wrap(route.exchange.post(DataPathProtocol.PRODUCE_PATH, body));
                 if (!ErrorResponse.isError(answer)) {
                     return new Sent(answer, null, attempts > 1, attempts, elapsedMs(start));
                 }
                 error = ErrorResponse.decode(answer);
                 failure = SqlStates.toException(error.message(), error.sqlState(), 0, null);
-                if (!RETRIABLE_SERVER_STATES.contains(error.sqlState())) {
+                serverGone = SqlStates.CONNECTION_DOES_NOT_EXIST.equals(error.sqlState()) && reconnect != null;
+                if (!RETRIABLE_SERVER_STATES.contains(error.sqlState()) && !serverGone) {
                     return new Sent(answer, error, attempts > 1, attempts, elapsedMs(start));
                 }
+                mayBeStored |= !serverGone;
             } catch (UncheckedSqlException e) {
                 failure = e.sqlException();
-                boolean refused = causedBy(failure, java.net.ConnectException.class);
-                if (!SqlStates.CONNECTION_FAILURE.equals(failure.getSQLState()) || refused) {
+                serverGone = causedBy(failure, java.net.ConnectException.class);
+                if (!SqlStates.CONNECTION_FAILURE.equals(failure.getSQLState()) || (serverGone && reconnect == null)) {
                     throw mayBeStored ? unknownOutcome(rows, new Sent(null, null, true, attempts, elapsedMs(start)), failure)
                             : failure;
                 }
+                mayBeStored |= !serverGone;
             } catch (DataPathFormatException e) {
                 throw new SQLException("the server's answer to a produce request is malformed: " + e.getMessage(),
                         SqlStates.PROTOCOL_VIOLATION, e);
             }
-            mayBeStored = true;
             long elapsed = elapsedMs(start);
             if (elapsed + backoffMs > retryTimeoutMs) {
-                if (attempts == 1 && retryTimeoutMs == 0) {
+                if (!mayBeStored || (attempts == 1 && retryTimeoutMs == 0)) {
                     throw failure;
                 }
                 throw unknownOutcome(rows, new Sent(null, error, true, attempts, elapsed), failure);
+            }
+            if (serverGone) {
+                try {
+                    route.moveTo(reconnect.open());
+                    LOG.log(Level.FINE, "moved a produce request of " + rows + " rows to a new connection after: "
+                            + failure.getMessage());
+                    if (moves++ == 0) {
+                        continue; // a live server: send at once (after that, back off between moves)
+                    }
+                } catch (SQLException e) {
+                    LOG.log(Level.FINE, "no host of the URL accepts a connection yet", e);
+                }
             }
             LOG.log(Level.FINE, "resending a produce request of " + rows + " rows (attempt " + (attempts + 1) + ") after: "
                     + failure.getMessage());
@@ -373,7 +453,7 @@ final class DataPathInsert implements AutoCloseable {
                 Thread.sleep(backoffMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw unknownOutcome(rows, new Sent(null, error, true, attempts, elapsed), failure);
+                throw mayBeStored ? unknownOutcome(rows, new Sent(null, error, true, attempts, elapsed), failure) : failure;
             }
             backoffMs = Math.min(1000, backoffMs * 2);
         }

@@ -34,6 +34,8 @@ public final class RunnelConnection extends AvaticaConnection {
     private static final Logger LOG = Logger.getLogger(RunnelConnection.class.getName());
 
     private final ConnectionSettings settings;
+    /** The URL this connection was opened with, for {@link #openSibling()}. */
+    private final String url;
     /** The server this connection talks to; written by {@link #open()}, read by any thread. */
     private volatile HostAndPort endpoint;
     /** {@link #setNetworkTimeout}; read by the threads sending requests. 0 = the socket_timeout_ms property. */
@@ -51,6 +53,18 @@ public final class RunnelConnection extends AvaticaConnection {
     RunnelConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, ConnectionSettings settings) {
         super(driver, factory, url, settings.avaticaProperties());
         this.settings = settings;
+        this.url = url;
+    }
+
+    /**
+     * A new connection with this one's URL and settings, opened as {@link java.sql.DriverManager} would
+     * (the URL's hosts tried in order): where the data path resends a request after this connection's
+     * server went away. The caller closes it.
+     */
+    RunnelConnection openSibling() throws SQLException {
+        RunnelConnection sibling = ((RunnelJdbcFactory) factory).newConnection(driver, url, settings);
+        sibling.open();
+        return sibling;
     }
 
     ConnectionSettings settings() {

@@ -378,4 +378,84 @@ class DataPathInsertTest {
         }
         assertThat(received(broker.produced, V1)).hasSize(40_000);
     }
+
+    // ------------------------------------------------------------------ failover to another host
+
+    private static List<ByteBuffer> batchBytes(List<ProduceRequest> requests) {
+        List<ByteBuffer> out = new ArrayList<>();
+        for (ProduceRequest r : requests) {
+            for (ProduceRequest.Batch b : r.batches()) {
+                out.add(b.batch().duplicate());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void whenTheServerIsGoneTheSameBatchesMoveToANewConnection() throws SQLException {
+        ScriptedBroker first = new ScriptedBroker();
+        first.plans.add(plan(2, V1));
+        first.faults.add("lose");   // stored, answer lost
+        first.faults.add("refuse"); // then the server is gone
+        ScriptedBroker second = new ScriptedBroker();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        DataPathInsert.Reconnect reconnect = () -> {
+            opened.incrementAndGet();
+            return new DataPathInsert.Target(second, "conn2", 9, () -> closed.set(true));
+        };
+        try (DataPathInsert insert = new DataPathInsert(first, reconnect, 10_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 30);
+            assertThat(insert.execute("conn", HANDLE, () -> HANDLE)).hasSize(30);
+        }
+        assertThat(opened).hasValue(1);
+        assertThat(closed).as("the failover connection is closed after the execute").isTrue();
+        assertThat(second.produced).hasSize(1);
+        ProduceRequest moved = second.produced.get(0);
+        assertThat(moved.connectionId()).isEqualTo("conn2");
+        assertThat(moved.statementId()).isEqualTo(9);
+        assertThat(batchBytes(second.produced)).as("the same batches, byte for byte").isEqualTo(batchBytes(first.produced));
+    }
+
+    @Test
+    void aServerThatNoLongerKnowsTheConnectionMovesItToo() throws SQLException {
+        ScriptedBroker first = new ScriptedBroker();
+        first.plans.add(plan(2, V1));
+        first.faults.add("lose");
+        first.faults.add("08003"); // restarted: the connection is unknown
+        ScriptedBroker second = new ScriptedBroker();
+        try (DataPathInsert insert = new DataPathInsert(first, () -> new DataPathInsert.Target(second, "conn2", 9, () -> { }),
+                10_000)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 10);
+            assertThat(insert.execute("conn", HANDLE, () -> HANDLE)).hasSize(10);
+        }
+        assertThat(batchBytes(second.produced)).isEqualTo(batchBytes(first.produced));
+    }
+
+    @Test
+    void withNoHostAcceptingTheOutcomeIs08007AtRetryTimeout() {
+        ScriptedBroker first = new ScriptedBroker();
+        first.plans.add(plan(2, V1));
+        first.faults.add("lose");
+        for (int i = 0; i < 1000; i++) {
+            first.faults.add("refuse");
+        }
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        DataPathInsert.Reconnect none = () -> {
+            tries.incrementAndGet();
+            throw new java.sql.SQLTransientConnectionException("could not connect to h:1,h:2", "08001");
+        };
+        try (DataPathInsert insert = new DataPathInsert(first, none, 400)) {
+            insert.ensurePlan("conn", 7);
+            addRows(insert, 0, 5);
+            assertThatThrownBy(() -> insert.execute("conn", HANDLE, () -> HANDLE))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08007"));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(tries.get()).isGreaterThan(1);
+    }
 }
+
