@@ -46,12 +46,12 @@ import io.runnel.engine.partition.Partition;
 import io.runnel.storage.format.BatchFormat;
 import io.runnel.storage.format.BatchValidator;
 import io.runnel.storage.format.Column;
+import io.runnel.storage.format.ProducerSequences;
 import io.runnel.storage.format.RecordBatch;
 import io.runnel.storage.format.Schema;
 import io.runnel.storage.log.LogAppendInfo;
 import io.runnel.storage.log.LogConfig;
 import io.runnel.storage.log.LogReadResult;
-import io.runnel.storage.log.PartitionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -1481,14 +1481,14 @@ public final class LocalEngine implements Engine {
     /**
      * Whether the batches at {@code indexes} may be sent again after an unknown outcome: each carries an
      * idempotent producer id, and no partition gets more of them than a leader remembers per producer
-     * ({@link PartitionLog#IDEMPOTENT_BATCHES}); otherwise a resent batch might not be recognized.
+     * ({@link ProducerSequences#REMEMBERED_BATCHES}); otherwise a resent batch might not be recognized.
      */
     private static boolean idempotent(List<PartitionBatch> batches, List<Integer> indexes) {
         Map<Integer, Integer> perPartition = new HashMap<>();
         for (int i : indexes) {
             PartitionBatch b = batches.get(i);
             if (RecordBatch.wrap(b.batch().duplicate()).producerId() == BatchFormat.NO_PRODUCER_ID
-                    || perPartition.merge(b.partition(), 1, Integer::sum) > PartitionLog.IDEMPOTENT_BATCHES) {
+                    || perPartition.merge(b.partition(), 1, Integer::sum) > ProducerSequences.REMEMBERED_BATCHES) {
                 return false;
             }
         }

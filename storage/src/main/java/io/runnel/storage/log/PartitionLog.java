@@ -73,12 +73,6 @@ public final class PartitionLog implements AutoCloseable {
     /** Reserved for replication's leader-epoch cache (KIP-101/279); not written yet. */
     public static final String LEADER_EPOCH_CHECKPOINT_FILE = "leader-epoch-checkpoint";
 
-    /**
-     * Batches per partition an idempotent producer may resend in one produce and still have each
-     * recognized: a leader remembers its newest this many per producer.
-     */
-    public static final int IDEMPOTENT_BATCHES = ProducerStateTable.CACHED_BATCHES;
-
     /** Retries of a read that raced with a deletion; each sees the bounds the deletion published. */
     private static final int READ_RETRIES = 100;
     /** Largest single read into the heap (a larger batch is still read whole). */
@@ -870,7 +864,7 @@ public final class PartitionLog implements AutoCloseable {
             try {
                 recoveryPoint = logEndOffset;
                 recoveryPointFile.write(recoveryPoint);
-                producers.writeSnapshot(dir, logEndOffset);
+                writeProducerSnapshot(logEndOffset);
                 Files.createFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
                 CheckpointFile.fsyncDirectory(dir);
             } catch (java.nio.file.FileAlreadyExistsException e) {

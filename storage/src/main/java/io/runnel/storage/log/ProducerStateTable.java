@@ -1,6 +1,9 @@
 package io.runnel.storage.log;
 
+import static io.runnel.storage.format.ProducerSequences.REMEMBERED_BATCHES;
+
 import io.runnel.storage.format.BatchFormat;
+import io.runnel.storage.format.ProducerSequences;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +21,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The idempotent producers of one partition log: for each producer id seen in a batch header
- * (docs/format/segment.md), its epoch, the sequence of its newest row, and its newest
- * {@value #CACHED_BATCHES} batches with their offsets. A leader asks {@link #check} before it
+ * (docs/format/segment.md), its epoch and its newest {@value ProducerSequences#REMEMBERED_BATCHES}
+ * batches with their sequences and offsets (the newest one holds the producer's newest sequence). A leader asks {@link #check} before it
  * appends a batch that carries a producer id: a batch whose sequences are already stored is a
  * <i>duplicate</i> (a retry of a request whose answer was lost) and is answered with the original's
  * offsets instead of being stored again.
@@ -55,10 +57,8 @@ import java.util.zip.CRC32C;
  *  8     ...   producerCount entries:
  *              +0  8  producerId
  *              +8  2  epoch
- *              +10 4  lastSequence
- *              +14 8  lastOffset
- *              +22 8  lastSeenMs
- *              +30 1  batchCount (0..5), then batchCount batches, oldest first, each:
+ *              +10 8  lastSeenMs
+ *              +18 1  batchCount (1..5), then batchCount batches, oldest first, each:
  *                     +0 4 firstSequence, +4 4 lastSequence, +8 8 firstOffset, +16 8 lastOffset,
  *                     +24 8 firstTimestamp, +32 8 maxTimestamp
  * end-4  4     CRC32C of every byte before it
@@ -68,12 +68,10 @@ import java.util.zip.CRC32C;
  * <p>Not thread-safe: guarded by the owning {@link PartitionLog}'s lock.
  */
 final class ProducerStateTable {
-    /** Batches remembered per producer: a retried produce may carry at most this many per partition. */
-    static final int CACHED_BATCHES = io.runnel.storage.format.ProducerSequences.REMEMBERED_BATCHES;
     static final String SNAPSHOT_SUFFIX = ".producers";
     static final int SNAPSHOT_MAGIC = 0x52505331;
     static final int SNAPSHOT_HEADER_BYTES = 8;
-    static final int SNAPSHOT_PRODUCER_BYTES = 31;
+    static final int SNAPSHOT_PRODUCER_BYTES = 19;
     static final int SNAPSHOT_BATCH_BYTES = 40;
     static final int SNAPSHOT_CRC_BYTES = 4;
     /** Snapshots kept besides the newest: a truncation below the newest one can start from these. */
@@ -88,13 +86,15 @@ final class ProducerStateTable {
         }
     }
 
-    /** One producer's state. */
+    /** One producer's state: never without a batch. */
     static final class Producer {
         short epoch;
-        int lastSequence;
-        long lastOffset;
         long lastSeenMs;
         final ArrayDeque<CachedBatch> batches = new ArrayDeque<>(2);
+
+        int lastSequence() {
+            return batches.getLast().lastSequence;
+        }
 
         CachedBatch find(int firstSequence, int lastSequence) {
             for (CachedBatch b : batches) {
@@ -115,10 +115,6 @@ final class ProducerStateTable {
 
     int producerCount() {
         return producers.size();
-    }
-
-    Producer producer(long producerId) {
-        return producers.get(producerId);
     }
 
     void clear() {
@@ -151,7 +147,7 @@ final class ProducerStateTable {
                     + " is older than its stored epoch " + p.epoch + " (fenced)");
         }
         int lastSequence = firstSequence + recordCount - 1;
-        if (firstSequence > p.lastSequence) {
+        if (firstSequence > p.lastSequence()) {
             return null;
         }
         CachedBatch original = p.find(firstSequence, lastSequence);
@@ -159,9 +155,9 @@ final class ProducerStateTable {
             return original;
         }
         throw new OutOfOrderSequenceException(name + ": producer " + producerId + " sent sequences " + firstSequence + ".."
-                + lastSequence + ", but rows up to sequence " + p.lastSequence + " are stored and no remembered batch of it"
-                + " (the newest " + CACHED_BATCHES + ") has exactly these sequences; a retry carried more than "
-                + CACHED_BATCHES + " batches for the partition, or the producer reused sequences");
+                + lastSequence + ", but rows up to sequence " + p.lastSequence() + " are stored and no remembered batch of it"
+                + " (the newest " + REMEMBERED_BATCHES + ") has exactly these sequences; a retry carried more than "
+                + REMEMBERED_BATCHES + " batches for the partition, or the producer reused sequences");
     }
 
     /** Records a batch just stored (leader, follower or replay) at offsets {@code firstOffset..lastOffset}. */
@@ -179,10 +175,8 @@ final class ProducerStateTable {
             return;
         }
         int lastSequence = (int) Math.min(Integer.MAX_VALUE, (long) firstSequence + (lastOffset - firstOffset));
-        p.lastSequence = lastSequence;
-        p.lastOffset = lastOffset;
         p.lastSeenMs = Math.max(p.lastSeenMs, nowMs);
-        if (p.batches.size() == CACHED_BATCHES) {
+        if (p.batches.size() == REMEMBERED_BATCHES) {
             p.batches.removeFirst();
         }
         p.batches.addLast(new CachedBatch(firstSequence, lastSequence, firstOffset, lastOffset, firstTimestamp, maxTimestamp));
@@ -203,16 +197,9 @@ final class ProducerStateTable {
                 h.getLong(p + BatchFormat.MAX_TIMESTAMP_OFFSET), nowMs);
     }
 
-    /** Forgets producers not seen for {@code expirationMs}; answers how many. */
-    int expire(long nowMs, long expirationMs) {
-        int removed = 0;
-        for (Iterator<Producer> it = producers.values().iterator(); it.hasNext(); ) {
-            if (nowMs - it.next().lastSeenMs > expirationMs) {
-                it.remove();
-                removed++;
-            }
-        }
-        return removed;
+    /** Forgets producers not seen for {@code expirationMs}. */
+    void expire(long nowMs, long expirationMs) {
+        producers.values().removeIf(p -> nowMs - p.lastSeenMs > expirationMs);
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -245,8 +232,7 @@ final class ProducerStateTable {
         b.putInt(SNAPSHOT_MAGIC).putInt(producers.size());
         for (Map.Entry<Long, Producer> e : producers.entrySet()) {
             Producer p = e.getValue();
-            b.putLong(e.getKey()).putShort(p.epoch).putInt(p.lastSequence).putLong(p.lastOffset).putLong(p.lastSeenMs)
-                    .put((byte) p.batches.size());
+            b.putLong(e.getKey()).putShort(p.epoch).putLong(p.lastSeenMs).put((byte) p.batches.size());
             for (CachedBatch c : p.batches) {
                 b.putInt(c.firstSequence).putInt(c.lastSequence).putLong(c.firstOffset).putLong(c.lastOffset)
                         .putLong(c.firstTimestamp).putLong(c.maxTimestamp);
@@ -264,9 +250,8 @@ final class ProducerStateTable {
         CheckpointFile.fsyncDirectory(dir);
     }
 
-    /** Deletes snapshots above {@code offset} (a truncation) and below {@code logStart} (retention); answers how many. */
-    static int deleteSnapshotsOutside(Path dir, long logStart, long offset) throws IOException {
-        int deleted = 0;
+    /** Deletes snapshots above {@code offset} (a truncation) and below {@code logStart} (retention). */
+    static void deleteSnapshotsOutside(Path dir, long logStart, long offset) throws IOException {
         TreeMap<Long, Path> all = listSnapshots(dir);
         Long newestBelowStart = all.floorKey(logStart);
         for (Map.Entry<Long, Path> e : all.entrySet()) {
@@ -275,10 +260,8 @@ final class ProducerStateTable {
             boolean below = e.getKey() < logStart && !e.getKey().equals(newestBelowStart);
             if (above || below) {
                 Files.deleteIfExists(e.getValue());
-                deleted++;
             }
         }
-        return deleted;
     }
 
     /**
@@ -330,12 +313,10 @@ final class ProducerStateTable {
             long id = b.getLong();
             Producer p = new Producer();
             p.epoch = b.getShort();
-            p.lastSequence = b.getInt();
-            p.lastOffset = b.getLong();
             p.lastSeenMs = b.getLong();
             int batches = b.get();
-            if (batches < 0 || batches > CACHED_BATCHES || end - b.position() < batches * SNAPSHOT_BATCH_BYTES) {
-                return file + ": producer " + id + " has " + batches + " batches, expected 0.." + CACHED_BATCHES
+            if (batches < 1 || batches > REMEMBERED_BATCHES || end - b.position() < batches * SNAPSHOT_BATCH_BYTES) {
+                return file + ": producer " + id + " has " + batches + " batches, expected 1.." + REMEMBERED_BATCHES
                         + " within the file";
             }
             for (int j = 0; j < batches; j++) {

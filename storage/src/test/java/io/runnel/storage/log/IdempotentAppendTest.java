@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.storage.format.BatchMetadata;
+import io.runnel.storage.format.ProducerSequences;
 import io.runnel.storage.format.RecordBatch;
 import io.runnel.storage.testkit.MutableClock;
 import io.runnel.storage.testkit.TestBatches;
@@ -87,7 +88,7 @@ class IdempotentAppendTest {
     @Test
     void onlyTheNewestBatchesAreRememberedPerProducer() {
         try (PartitionLog log = open()) {
-            for (int i = 0; i < PartitionLog.IDEMPOTENT_BATCHES + 1; i++) {
+            for (int i = 0; i < ProducerSequences.REMEMBERED_BATCHES + 1; i++) {
                 log.append(batch(7, i, 1), 1);
             }
             assertThat(log.append(batch(7, 1, 1), 1).duplicate()).isTrue();
@@ -173,7 +174,7 @@ class IdempotentAppendTest {
     }
 
     /**
-     * Random producers append, resend one of their last {@value PartitionLog#IDEMPOTENT_BATCHES} batches,
+     * Random producers append, resend one of their last {@value io.runnel.storage.format.ProducerSequences#REMEMBERED_BATCHES} batches,
      * and the log rolls, reopens cleanly or after a crash, and truncates; the model knows each stored
      * batch's offsets. Every resend must be recognized with the original offsets, and every stored
      * (producer, sequence) must be in the log exactly once.
@@ -200,7 +201,7 @@ class IdempotentAppendTest {
                     sent.add(new Sent(producer, first, rows, info.firstOffset()));
                     nextSequence.put(producer, first + rows);
                 } else if (op < 85) {
-                    int back = random.nextInt(Math.min(PartitionLog.IDEMPOTENT_BATCHES, sent.size()));
+                    int back = random.nextInt(Math.min(ProducerSequences.REMEMBERED_BATCHES, sent.size()));
                     Sent original = sent.get(sent.size() - 1 - back);
                     LogAppendInfo info = log.append(batch(producer, original.firstSequence, original.rows), 1);
                     assertThat(info.duplicate()).as("seed %d step %d: resend of %s", seed, step, original).isTrue();
