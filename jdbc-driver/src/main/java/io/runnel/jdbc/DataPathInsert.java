@@ -114,38 +114,33 @@ final class DataPathInsert implements AutoCloseable {
     }
 
     /**
-     * Where one execute's requests go: the statement's own connection, or — after its server went away —
-     * a connection {@link Reconnect} opened, closed at the end of the execute.
+     * Where one execute's requests go: the statement's own connection ({@link Target#connection()} null),
+     * or — after its server went away — a connection {@link Reconnect} opened, closed at the end of the execute.
      */
     private static final class Route implements AutoCloseable {
-        Exchange exchange;
-        String connectionId;
-        int statementId;
-        AutoCloseable failover;
+        Target target;
 
-        Route(Exchange exchange, String connectionId, int statementId) {
-            this.exchange = exchange;
-            this.connectionId = connectionId;
-            this.statementId = statementId;
+        Route(Target target) {
+            this.target = target;
         }
 
-        void moveTo(Target target) {
+        boolean movedAway() {
+            return target.connection() != null;
+        }
+
+        void moveTo(Target next) {
             close();
-            exchange = target.exchange();
-            connectionId = target.connectionId();
-            statementId = target.statementId();
-            failover = target.connection();
+            target = next;
         }
 
         @Override
         public void close() {
-            if (failover != null) {
+            if (target.connection() != null) {
                 try {
-                    failover.close();
+                    target.connection().close();
                 } catch (Exception e) {
                     LOG.log(Level.FINE, "closing the failover connection failed", e);
                 }
-                failover = null;
             }
         }
     }
@@ -292,7 +287,7 @@ final class DataPathInsert implements AutoCloseable {
      * @param statement re-prepares the statement when the server lost it; answers the new handle
      */
     long[] execute(String connectionId, Meta.StatementHandle handle, Reprepare statement) throws SQLException {
-        Route route = new Route(exchange, connectionId, handle.id);
+        Route route = new Route(new Target(exchange, connectionId, handle.id, null));
         try {
             if (firstError != null) {
                 throw firstError;
@@ -320,7 +315,9 @@ final class DataPathInsert implements AutoCloseable {
                 } while (end < built.size() && bytes + built.get(end).batch().remaining() <= REQUEST_BYTES
                         && perPartition.getOrDefault(built.get(end).partition(), 0) < ProducerSequences.REMEMBERED_BATCHES);
                 List<ProduceRequest.Batch> chunk = built.subList(index, end);
-                route.statementId = route.failover == null ? h.id : route.statementId;
+                if (!route.movedAway()) {
+                    route.target = new Target(exchange, connectionId, h.id, null); // h changes when prepared again
+                }
                 Sent sent;
                 try {
                     sent = send(route, chunk, chunkRows);
@@ -334,7 +331,7 @@ final class DataPathInsert implements AutoCloseable {
                         boolean stale = error.reason() == ErrorResponse.Reason.STALE_PLAN;
                         boolean missing = MISSING_STATEMENT.equals(error.sqlState());
                         // Rebuilding takes new sequences: only when no earlier copy of the request may be stored.
-                        if ((stale || missing) && !retried && !sent.resent() && route.failover == null) {
+                        if ((stale || missing) && !retried && !sent.resent() && !route.movedAway()) {
                             retried = true;
                             if (missing) {
                                 h = statement.prepareAgain();
@@ -397,15 +394,20 @@ final class DataPathInsert implements AutoCloseable {
         int attempts = 0;
         int moves = 0;
         boolean mayBeStored = false;
+        Target encodedFor = null;
+        byte[] body = null;
         while (true) {
             attempts++;
             SQLException failure;
             ErrorResponse error = null;
             boolean serverGone;
+            if (encodedFor != route.target) { // once per connection: only the ids in the header differ
+                encodedFor = route.target;
+                body = new ProduceRequest(encodedFor.connectionId(), encodedFor.statementId(), plan.topicId(),
+                        plan.schema().schemaId(), plan.partitions(), rows, chunk).encode();
+            }
             try {
-                byte[] body = new ProduceRequest(route.connectionId, route.statementId, plan.topicId(), plan.schema().schemaId(),
-                        plan.partitions(), rows, chunk).encode();
-                ByteBuffer answer = ByteBuffer.wrap(route.exchange.post(DataPathProtocol.PRODUCE_PATH, body));
+                ByteBuffer answer = ByteBuffer.wrap(encodedFor.exchange().post(DataPathProtocol.PRODUCE_PATH, body));
                 if (!ErrorResponse.isError(answer)) {
                     return new Sent(answer, null, attempts > 1, attempts, elapsedMs(start));
                 }
@@ -418,7 +420,7 @@ final class DataPathInsert implements AutoCloseable {
                 mayBeStored |= !serverGone;
             } catch (UncheckedSqlException e) {
                 failure = e.sqlException();
-                serverGone = causedBy(failure, java.net.ConnectException.class);
+                serverGone = HttpTransport.find(failure, java.net.ConnectException.class) != null;
                 if (!SqlStates.CONNECTION_FAILURE.equals(failure.getSQLState()) || (serverGone && reconnect == null)) {
                     throw mayBeStored ? unknownOutcome(rows, new Sent(null, null, true, attempts, elapsedMs(start)), failure)
                             : failure;
@@ -464,16 +466,6 @@ final class DataPathInsert implements AutoCloseable {
 
     private static long elapsedMs(long startNanos) {
         return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        int depth = 0;
-        for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** 08007: a request's rows may or may not be stored (each at most once) after {@code sent}'s attempts. */

@@ -179,7 +179,8 @@ final class HttpTransport {
         return DriverErrors.internal("request to " + endpoint + " failed: " + failure, failure);
     }
 
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    /** The first {@code type} in {@code t}'s cause chain, or null. */
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
         int depth = 0;
         for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
             if (type.isInstance(c)) {

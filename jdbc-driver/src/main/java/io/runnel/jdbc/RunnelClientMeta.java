@@ -327,7 +327,15 @@ final class RunnelClientMeta extends MetaImpl {
      * {@link UncheckedSqlException}.
      */
     byte[] dataPath(StatementHandle h, String path, byte[] body) {
-        try (CallScope ignored = CallScope.enter(queryOf(h), 0)) {
+        return dataPath(queryOf(h), path, body);
+    }
+
+    /**
+     * Posts a data-path message to this connection's server while {@code query} governs the wait: the
+     * query of another connection's statement whose request moved here (its cancel and timeout still apply).
+     */
+    byte[] dataPath(QueryControl query, String path, byte[] body) {
+        try (CallScope ignored = CallScope.enter(query, 0)) {
             return service().exchange(path, body);
         }
     }

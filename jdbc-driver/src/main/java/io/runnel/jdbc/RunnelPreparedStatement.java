@@ -42,7 +42,7 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
         this.dataPath = connection.settings().dataPath() && signature.columns.isEmpty()
                 && !signature.parameters.isEmpty()
                 ? new DataPathInsert((path, body) -> connection.clientMeta().dataPath(handle, path, body),
-                        () -> failoverTarget(connection, signature.sql), connection.settings().retryTimeoutMs())
+                        this::failoverTarget, connection.settings().retryTimeoutMs())
                 : null;
         this.fast = dataPath == null ? null : new FastParameters(signature.parameters.size());
     }
@@ -295,18 +295,19 @@ public final class RunnelPreparedStatement extends AvaticaPreparedStatement impl
     }
 
     /**
-     * A new connection on the first live host of {@code connection}'s URL with {@code sql} prepared on it: the
-     * data path resends a request there, unchanged but for the connection and statement ids, when the
+     * A new connection on the first live host of this statement's URL with its SQL prepared there: the data
+     * path resends a request there, unchanged but for the connection and statement ids, when this
      * statement's server is gone (its batches carry the same producer id and sequences, so they are stored
-     * at most once). The data path closes it at the end of the execute.
+     * at most once). Requests there still end with this statement's query (cancel, query timeout, close).
+     * The data path closes it at the end of the execute.
      */
-    private static DataPathInsert.Target failoverTarget(RunnelConnection connection, String sql) throws SQLException {
-        RunnelConnection sibling = connection.openSibling();
+    private DataPathInsert.Target failoverTarget() throws SQLException {
+        RunnelConnection sibling = runnelConnection().openSibling();
         try {
             RunnelPreparedStatement statement = (RunnelPreparedStatement) sibling.prepareStatement(sql);
-            Meta.StatementHandle h = statement.handle;
-            return new DataPathInsert.Target((path, body) -> sibling.clientMeta().dataPath(h, path, body), sibling.handle.id,
-                    h.id, sibling);
+            QueryLifecycle mine = lifecycle;
+            return new DataPathInsert.Target((path, body) -> sibling.clientMeta().dataPath(mine.current(), path, body),
+                    sibling.handle.id, statement.handle.id, sibling);
         } catch (SQLException | RuntimeException e) {
             sibling.close();
             throw e;

@@ -460,70 +460,48 @@ class ClusterFaultIT {
             }
         }
 
-        private void write(int writer) {
-            if (writer % 2 == 0) {
-                writeBatches(writer);
-                return;
-            }
-            Connection c = null;
-            long seq = 0;
-            while (!stop.get()) {
-                long id = writer * 1_000_000_000L + seq;
-                try {
-                    if (c == null) {
-                        c = connect(url);
-                    }
-                    try (Statement s = c.createStatement()) {
-                        s.executeUpdate("INSERT INTO " + TOPIC + " (id, writer, seq) VALUES (" + id + ", " + writer + ", " + seq + ")");
-                    }
-                    ackedIds.add(id);
-                    acked.incrementAndGet();
-                } catch (SQLException e) {
-                    // Outcome unknown unless the statement never reached a server: never reuse the id.
-                    unknown.add(id);
-                    failures.merge("INSERT " + e.getSQLState(), 1, Integer::sum);
-                    if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
-                        closeQuietly(c);
-                        c = null;
-                    }
-                    backoff();
-                }
-                seq++;
-            }
-            closeQuietly(c);
-        }
-
         /**
-         * Prepared executeBatch of 1-4 rows at a time: the driver's data path, whose requests carry the
-         * statement's producer id and sequences and are resent while their outcome is unknown.
+         * One sequential writer. Odd writers INSERT one row per statement (batches built by the server); even
+         * ones executeBatch 1-4 rows of a prepared INSERT (the driver's data path, whose requests carry the
+         * statement's producer id and sequences and are resent while their outcome is unknown).
          */
-        private void writeBatches(int writer) {
+        private void write(int writer) {
+            boolean dataPath = writer % 2 == 0;
+            java.util.Random sizes = new java.util.Random(writer);
             Connection c = null;
             PreparedStatement insert = null;
             long seq = 0;
-            java.util.Random sizes = new java.util.Random(writer);
             while (!stop.get()) {
-                int rows = 1 + sizes.nextInt(4);
+                int rows = dataPath ? 1 + sizes.nextInt(4) : 1;
                 List<Long> ids = new ArrayList<>();
+                for (int r = 0; r < rows; r++) {
+                    ids.add(writer * 1_000_000_000L + seq + r);
+                }
                 try {
                     if (c == null) {
                         c = connect(url);
-                        insert = c.prepareStatement("INSERT INTO " + TOPIC + " (id, writer, seq) VALUES (?, ?, ?)");
+                        insert = dataPath ? c.prepareStatement("INSERT INTO " + TOPIC + " (id, writer, seq) VALUES (?, ?, ?)") : null;
                     }
-                    for (int r = 0; r < rows; r++) {
-                        long id = writer * 1_000_000_000L + seq + r;
-                        ids.add(id);
-                        insert.setLong(1, id);
-                        insert.setInt(2, writer);
-                        insert.setLong(3, seq + r);
-                        insert.addBatch();
+                    if (dataPath) {
+                        for (int r = 0; r < rows; r++) {
+                            insert.setLong(1, ids.get(r));
+                            insert.setInt(2, writer);
+                            insert.setLong(3, seq + r);
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    } else {
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate("INSERT INTO " + TOPIC + " (id, writer, seq) VALUES (" + ids.get(0) + ", " + writer
+                                    + ", " + seq + ")");
+                        }
                     }
-                    insert.executeBatch();
                     ackedIds.addAll(ids);
-                    acked.addAndGet(ids.size());
+                    acked.addAndGet(rows);
                 } catch (SQLException e) {
+                    // Outcome unknown unless the statement never reached a server: never reuse the ids.
                     unknown.addAll(ids);
-                    failures.merge("executeBatch " + e.getSQLState(), 1, Integer::sum);
+                    failures.merge((dataPath ? "executeBatch " : "INSERT ") + e.getSQLState(), 1, Integer::sum);
                     if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
                         closeQuietly(c);
                         c = null;

@@ -66,6 +66,7 @@ public final class ConfigLoader {
         m.put("zookeeper_embedded_port", Integer.toString(cluster.embeddedZookeeperPort()));
         m.put("zookeeper_embedded_tick_ms", Integer.toString(cluster.embeddedZookeeperTickMs()));
         m.put("replica_lag_time_max_ms", "10000");
+        m.put("producer_id_expiration_ms", Long.toString(io.runnel.storage.log.LogConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS));
         m.put("replica_fetch_max_wait_ms", Integer.toString(cluster.fetcher().maxWaitMs()));
         m.put("replica_fetch_max_bytes", Integer.toString(cluster.fetcher().maxBytes()));
         m.put("replica_fetch_backoff_ms", Long.toString(cluster.fetcher().backoffMs()));
@@ -95,7 +96,6 @@ public final class ConfigLoader {
         m.put("offsets_topic_partitions", Integer.toString(groups.offsetsTopicPartitions()));
         m.put("offsets_topic_replication_factor", Integer.toString(groups.offsetsTopicReplicationFactor()));
         m.put("group_member_timeout_ms", Long.toString(groups.memberTimeoutMs()));
-        m.put("producer_id_expiration_ms", Long.toString(io.runnel.storage.log.LogConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS));
         m.put("group_request_timeout_ms", Long.toString(groups.requestTimeoutMs()));
         return java.util.Collections.unmodifiableMap(m);
     }
