@@ -73,7 +73,13 @@ final class SimWorld implements AutoCloseable {
     private final TreeSet<String> cuts = new TreeSet<>();
     private final double dropProbability;
     private final int maxDelayMs;
-    private final Map<Long, long[]> pending = new LinkedHashMap<>();
+    /** A client's batch in flight, by its first id: which attempt is current, and whether any may have stored it. */
+    private static final class Pending {
+        int attempt;
+        boolean mayBeStored;
+    }
+
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
     final List<Acked> acked = new ArrayList<>();
     /** Ids whose produce failed saying nothing was appended: they must never appear. */
     final TreeSet<Long> rejected = new TreeSet<>();
@@ -352,7 +358,7 @@ final class SimWorld implements AutoCloseable {
         long producerId = random.nextLong() & Long.MAX_VALUE;
         byte[] batch = bytes(EngineFixtures.eventBatch(topic, firstId, rows, Compression.NONE,
                 BatchMetadata.idempotent(producerId, (short) 0, 0)));
-        pending.put(firstId, new long[] {rows, 0, 0});
+        pending.put(firstId, new Pending());
         count("produces sent");
         send(topic, tp, target, batch, firstId, rows, 0);
     }
@@ -371,8 +377,8 @@ final class SimWorld implements AutoCloseable {
         scheduler.after(delay(), "produce", () -> deliverTo(to, incarnation, CLIENT, "produce",
                 () -> atLeader(to, topic, tp, batch, firstId, rows, attempt)));
         scheduler.after(CLIENT_TIMEOUT_MS, "client timeout", () -> {
-            long[] p = pending.get(firstId);
-            if (p != null && p[1] == attempt) {
+            Pending p = pending.get(firstId);
+            if (p != null && p.attempt == attempt) {
                 count("produces timed out");
                 clientFailed(topic, tp, batch, firstId, rows, attempt, true, "timed out");
             }
@@ -385,22 +391,20 @@ final class SimWorld implements AutoCloseable {
      */
     private void clientFailed(TopicInfo topic, TopicPartition tp, byte[] batch, long firstId, int rows, int attempt,
             boolean mayBeStored, String why) {
-        long[] p = pending.get(firstId);
-        if (p == null || p[1] != attempt) {
+        Pending p = pending.get(firstId);
+        if (p == null || p.attempt != attempt) {
             return;
         }
-        if (mayBeStored) {
-            p[2] = 1;
-        }
+        p.mayBeStored |= mayBeStored;
         int leader = zk.state(tp).value().leader();
         if (attempt < CLIENT_RESENDS && leader >= 0) {
-            p[1] = attempt + 1;
+            p.attempt = attempt + 1;
             count("produces resent (" + why + ")");
             send(topic, tp, leader, batch, firstId, rows, attempt + 1);
             return;
         }
         pending.remove(firstId);
-        rejectedOrUnknown(firstId, rows, p[2] == 0);
+        rejectedOrUnknown(firstId, rows, !p.mayBeStored);
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -449,8 +453,8 @@ final class SimWorld implements AutoCloseable {
 
     private void onProduceResult(TopicInfo topic, TopicPartition tp, byte[] batch, long firstId, int rows, int attempt,
             ProduceResult result, Throwable error) {
-        long[] p = pending.get(firstId);
-        if (p == null || p[1] != attempt) {
+        Pending p = pending.get(firstId);
+        if (p == null || p.attempt != attempt) {
             return; // the client gave up on this attempt already
         }
         if (error == null) {
