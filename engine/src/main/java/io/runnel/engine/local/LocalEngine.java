@@ -1430,26 +1430,18 @@ public final class LocalEngine implements Engine {
                         writtenPartitions.add(batches.get(indexes.get(j)).partition());
                     }
                     pending.removeAll(indexes);
-                } catch (NotLeaderException nl) {
-                    if (!nl.outcomeUnknown() || idempotent(batches, indexes)) {
-                        // Nothing appended, or appended by a leader that lost its leadership: an idempotent
-                        // batch is sent again and the new leader stores it at most once (it has the producer's
-                        // sequences from the old leader's log as far as that log survived).
-                        if (nl.outcomeUnknown()) {
+                } catch (EngineException ee) {
+                    boolean nothingAppended = ee instanceof NotLeaderException nl && !nl.outcomeUnknown();
+                    // Appended by a leader that lost its leadership, or a leader that became unreachable with the
+                    // request in flight: an idempotent group is sent again to whoever leads next, which stores it
+                    // at most once (it has the producer's sequences from the old leader's log as far as it survived).
+                    boolean outcomeUnknown = ee instanceof NotLeaderException nl ? nl.outcomeUnknown()
+                            : SqlStates.CONNECTION_FAILURE.equals(ee.sqlState()) && e.getKey() != brokerId;
+                    if (nothingAppended || (outcomeUnknown && idempotent(batches, indexes))) {
+                        if (outcomeUnknown) {
                             idempotentRetries.increment();
                             resentUnknown = true;
                         }
-                        retry = true;
-                        lastRetriable = nl;
-                    } else {
-                        failure = failure == null ? nl : failure;
-                    }
-                } catch (EngineException ee) {
-                    if (SqlStates.CONNECTION_FAILURE.equals(ee.sqlState()) && e.getKey() != brokerId
-                            && idempotent(batches, indexes)) {
-                        // The leader became unreachable with the request in flight: resend to whoever leads next.
-                        idempotentRetries.increment();
-                        resentUnknown = true;
                         retry = true;
                         lastRetriable = ee;
                     } else {
